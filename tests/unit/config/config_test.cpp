@@ -1,0 +1,115 @@
+// Configuration loading: what a valid file gives and how a bad one is reported.
+#include "config/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+using caf::config::ConfigError;
+using caf::config::load_text;
+
+namespace {
+constexpr const char* minimal = R"(
+[server]
+listen = "127.0.0.1:0"
+issuer = "https://connect.caf.test"
+[store]
+url = "sqlite:var/test.db"
+)";
+
+// The error a text produces, or a note that it loaded.
+ConfigError error_of(const std::string& text) {
+    try {
+        load_text(text, "test.toml");
+    } catch (const ConfigError& e) {
+        return e;
+    }
+    return ConfigError("test.toml", "", "loaded without error");
+}
+}  // namespace
+
+TEST(Config, MinimalFileGivesDefaults) {
+    auto config = load_text(minimal, "test.toml");
+    EXPECT_EQ(config.server.listen.port, 0);
+    EXPECT_EQ(config.server.issuer, "https://connect.caf.test");
+    EXPECT_EQ(config.store.url, "sqlite:var/test.db");
+    EXPECT_FALSE(config.server.tls_cert.has_value());
+    EXPECT_EQ(config.server.limits.header_bytes, 16384u);
+}
+
+TEST(Config, UnknownKeyIsNamed) {
+    auto e = error_of(std::string(minimal) + "[server.limits]\nheader_byte = 10\n");
+    EXPECT_EQ(e.file, "test.toml");
+    EXPECT_EQ(e.key, "server.limits.header_byte");
+    EXPECT_EQ(e.reason, "unknown key");
+}
+
+TEST(Config, WrongTypeIsNamed) {
+    auto e = error_of(R"([server]
+listen = 8080
+issuer = "https://x.fr"
+[store]
+url = "sqlite:x")");
+    EXPECT_EQ(e.key, "server.listen");
+    EXPECT_EQ(e.reason, "expected a string");
+}
+
+TEST(Config, MissingIssuerIsFatal) {
+    auto e = error_of("[store]\nurl = \"sqlite:x\"\n");
+    EXPECT_EQ(e.key, "server.issuer");
+}
+
+TEST(Config, IssuerWithTrailingSlashIsRefused) {
+    auto e = error_of("[server]\nissuer = \"https://x.fr/\"\n[store]\nurl = \"sqlite:x\"\n");
+    EXPECT_EQ(e.key, "server.issuer");
+}
+
+TEST(Config, TlsCertWithoutKeyIsRefused) {
+    auto e2 = error_of(R"([server]
+issuer = "https://x.fr"
+tls_cert = "a.pem"
+[store]
+url = "sqlite:x")");
+    EXPECT_EQ(e2.key, "server.tls_key");
+}
+
+TEST(Config, SyntaxErrorGivesLine) {
+    auto e = error_of("[server\n");
+    EXPECT_NE(e.reason.find("line 1"), std::string::npos);
+}
+
+TEST(Config, StoreUrlFromEnvironment) {
+    ::setenv("CAF_TEST_STORE_URL", "mysql://u:p@127.0.0.1:3306/caf", 1);
+    auto config = load_text(R"([server]
+issuer = "https://x.fr"
+[store]
+url_env = "CAF_TEST_STORE_URL")");
+    EXPECT_EQ(config.store.url, "mysql://u:p@127.0.0.1:3306/caf");
+}
+
+TEST(Config, StoreUrlFromUnsetEnvironmentIsNamed) {
+    auto e = error_of(R"([server]
+issuer = "https://x.fr"
+[store]
+url_env = "CAF_TEST_NOT_SET_ANYWHERE")");
+    EXPECT_EQ(e.key, "store.url_env");
+}
+
+TEST(Config, SecretGivenTwiceIsRefused) {
+    auto e = error_of(R"([server]
+issuer = "https://x.fr"
+[store]
+url = "sqlite:x"
+url_env = "X")");
+    EXPECT_EQ(e.key, "store.url");
+}
+
+TEST(ListenAddress, ParsesHostPortAndIpv6) {
+    auto a = caf::config::parse_listen("0.0.0.0:8443").value();
+    EXPECT_EQ(a.host, "0.0.0.0");
+    EXPECT_EQ(a.port, 8443);
+    auto b = caf::config::parse_listen("[::1]:80").value();
+    EXPECT_EQ(b.host, "::1");
+    EXPECT_FALSE(caf::config::parse_listen("localhost").has_value());
+    EXPECT_FALSE(caf::config::parse_listen("h:70000").has_value());
+}

@@ -1,0 +1,59 @@
+// Parsing of forms, queries and cookies as browsers and OAuth clients send them.
+#include "core/http.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace caf::http;
+
+TEST(Urlencoded, DecodesPlusAndPercentAndKeepsOrder) {
+    auto params = parse_urlencoded("scope=openid+profile&redirect_uri=https%3A%2F%2Fcaf.fr%2Fcb&x=").value();
+    ASSERT_EQ(params.size(), 3u);
+    EXPECT_EQ(params[0].second, "openid profile");
+    EXPECT_EQ(params[1].second, "https://caf.fr/cb");
+    EXPECT_EQ(params[2].second, "");
+}
+
+TEST(Urlencoded, MalformedPercentEncodingIsRefused) {
+    EXPECT_FALSE(parse_urlencoded("a=%2").has_value());
+    EXPECT_FALSE(parse_urlencoded("a=%zz").has_value());
+}
+
+TEST(Urlencoded, RepeatedParametersAreVisible) {
+    auto params = parse_urlencoded("state=a&state=b").value();
+    EXPECT_TRUE(is_repeated(params, "state"));
+    EXPECT_EQ(find_param(params, "state").value(), "a");
+}
+
+TEST(Urlencoded, EncodeThenParseRoundTrips) {
+    Params in{{"redirect_uri", "https://x.fr/a b?c=d&e"}, {"é", "ü"}};
+    EXPECT_EQ(parse_urlencoded(encode_params(in)).value(), in);
+}
+
+TEST(Request, FormParamsRequireFormContentType) {
+    Request r;
+    r.body = "a=1";
+    EXPECT_TRUE(r.form_params().empty());
+    r.headers.set("content-type", "application/x-www-form-urlencoded; charset=UTF-8");
+    EXPECT_EQ(find_param(r.form_params(), "a").value(), "1");
+}
+
+TEST(Request, CookieIsFoundAmongSeveral) {
+    Request r;
+    r.headers.add("Cookie", "a=1; __Host-caf_session=abc; b=2");
+    EXPECT_EQ(r.cookie("__Host-caf_session").value(), "abc");
+    EXPECT_FALSE(r.cookie("caf_session").has_value());
+}
+
+TEST(Headers, LookupIsCaseInsensitiveAndSetReplaces) {
+    Headers h;
+    h.add("Set-Cookie", "a=1");
+    h.add("Set-Cookie", "b=2");
+    EXPECT_EQ(h.fields().size(), 2u);
+    h.set("set-cookie", "c=3");
+    EXPECT_EQ(h.fields().size(), 1u);
+    EXPECT_EQ(h.get("SET-COOKIE").value(), "c=3");
+}
+
+TEST(Cookies, StrictDefaults) {
+    EXPECT_EQ(set_cookie_value("__Host-s", "v"), "__Host-s=v; Path=/; Secure; HttpOnly; SameSite=Lax");
+}
