@@ -172,6 +172,13 @@ Config read(const toml::table& root, const std::string& file) {
     if (auto v = security.get<bool>("generate_missing")) config.security.generate_missing = *v;
     security.reject_unknown();
 
+    auto passwords = top.sub("passwords");
+    // The floor is OWASP's Argon2id minimum; lower values would make stolen hashes cheap to crack.
+    if (auto v = passwords.get_int("argon2_memory_kib", 19456, 4 * 1024 * 1024)) config.passwords.argon2_memory_kib = unsigned(*v);
+    if (auto v = passwords.get_int("argon2_iterations", 2, 64)) config.passwords.argon2_iterations = unsigned(*v);
+    if (auto v = passwords.get_int("argon2_parallelism", 1, 16)) config.passwords.argon2_parallelism = unsigned(*v);
+    passwords.reject_unknown();
+
     auto notifications = top.sub("notifications");
     if (auto v = notifications.get<std::string>("outbox")) config.notifications.outbox = *v;
     notifications.reject_unknown();

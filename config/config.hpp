@@ -64,6 +64,13 @@ struct SecurityConfig {
     bool generate_missing = false;  // development only: create the keys at first start
 };
 
+// Argon2id parameters for new hashes; a login with an older hash rehashes it (OWASP floor below).
+struct PasswordConfig {
+    unsigned argon2_memory_kib = 19456;
+    unsigned argon2_iterations = 2;
+    unsigned argon2_parallelism = 1;
+};
+
 struct NotificationsConfig {
     std::optional<std::filesystem::path> outbox;  // development: every message as a JSON line
 };
@@ -79,6 +86,7 @@ struct Config {
     WorkerConfig workers;
     StoreConfig store;
     SecurityConfig security;
+    PasswordConfig passwords;
     NotificationsConfig notifications;
     LogConfig log;
 };

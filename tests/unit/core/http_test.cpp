@@ -57,3 +57,38 @@ TEST(Headers, LookupIsCaseInsensitiveAndSetReplaces) {
 TEST(Cookies, StrictDefaults) {
     EXPECT_EQ(set_cookie_value("__Host-s", "v"), "__Host-s=v; Path=/; Secure; HttpOnly; SameSite=Lax");
 }
+
+// --- CSRF ---------------------------------------------------------------------------------------
+#include "core/csrf.hpp"
+
+namespace {
+Request form_post(const std::string& cookie, const std::string& token) {
+    Request r;
+    r.method = "POST";
+    r.headers.set("Content-Type", "application/x-www-form-urlencoded");
+    if (!cookie.empty()) r.headers.add("Cookie", std::string(caf::CsrfGuard::cookie_name) + "=" + cookie);
+    r.body = "csrf=" + url_encode(token);
+    return r;
+}
+}  // namespace
+
+TEST(Csrf, TokenIssuedWithCookieVerifiesForItsPurposeOnly) {
+    caf::CsrfGuard guard(std::string(32, 's'), caf::system_random());
+    auto issued = guard.issue(Request{}, "login");
+    ASSERT_TRUE(issued.set_cookie.has_value());
+    auto cookie = issued.set_cookie->substr(caf::CsrfGuard::cookie_name.size() + 1);
+    cookie = cookie.substr(0, cookie.find(';'));
+    EXPECT_TRUE(guard.verify(form_post(cookie, issued.token), "login"));
+    EXPECT_FALSE(guard.verify(form_post(cookie, issued.token), "consent"));
+}
+
+TEST(Csrf, MissingCookieOrForeignTokenIsRefused) {
+    caf::CsrfGuard guard(std::string(32, 's'), caf::system_random());
+    caf::CsrfGuard other(std::string(32, 'o'), caf::system_random());
+    std::string cookie(43, 'c');
+    auto token = other.issue(form_post(cookie, ""), "login").token;
+    EXPECT_FALSE(guard.verify(form_post(cookie, token), "login"));
+    auto good = guard.issue(form_post(cookie, ""), "login").token;
+    EXPECT_TRUE(guard.verify(form_post(cookie, good), "login"));
+    EXPECT_FALSE(guard.verify(form_post("", good), "login"));
+}

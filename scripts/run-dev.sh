@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Development run: installs what is missing, builds, imports the demo accounts and runs Caf Connect
+# on SQLite (config/dev.toml) with the demo caf.fr portal and the FranceConnect stand-in beside it.
+# Ctrl-C stops everything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup-debian.sh
+scripts/build.sh
+mkdir -p var
+
+config=config/dev.toml
+if [[ -f examples/demo-accounts.jsonl ]]; then
+  build/cafconnect import --config "$config" examples/demo-accounts.jsonl >/dev/null
+fi
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+if [[ -f examples/franceconnect/server.mjs ]]; then
+  FC_PORT=8090 node examples/franceconnect/server.mjs >var/franceconnect.log 2>&1 &
+  pids+=($!)
+fi
+if [[ -f examples/portal/server.mjs ]]; then
+  PORTAL_PORT=3000 PORTAL_ISSUER=http://localhost:8080 PORTAL_CLIENT_ID=caf-portal \
+    PORTAL_CLIENT_SECRET=caf-portal-dev-secret node examples/portal/server.mjs >var/portal.log 2>&1 &
+  pids+=($!)
+fi
+
+cat <<TXT
+
+  Caf Connect:          http://localhost:8080/  (discovery: /.well-known/openid-configuration)
+  Demo caf.fr portal:   http://localhost:3000/  ("Mon Compte" logs in through Caf Connect)
+  Demo accounts:        see examples/demo-accounts.md
+  Development outbox:   var/outbox.jsonl (codes sent by mail, SMS or letter)
+
+TXT
+build/cafconnect serve --config "$config" &
+pids+=($!)
+wait "${pids[-1]}"
