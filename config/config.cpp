@@ -2,12 +2,15 @@
 // silently ignored.
 #include "config/config.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include <toml++/toml.h>
+
+#include "core/crypto.hpp"
 
 namespace caf::config {
 namespace {
@@ -143,6 +146,91 @@ void read_server(TableReader& t, ServerConfig& s) {
     limits.reject_unknown();
 }
 
+void read_oidc(TableReader& t, OidcConfig& o) {
+    auto seconds = [&](const char* key, unsigned& target, std::int64_t min, std::int64_t max) {
+        if (auto v = t.get_int(key, min, max)) target = unsigned(*v);
+    };
+    seconds("code_lifetime", o.code_lifetime, 5, 60);
+    seconds("interaction_lifetime", o.interaction_lifetime, 60, 86400);
+    seconds("access_token_lifetime", o.access_token_lifetime, 30, 86400);
+    seconds("id_token_lifetime", o.id_token_lifetime, 30, 86400);
+    seconds("refresh_token_lifetime", o.refresh_token_lifetime, 60, 400 * 86400);
+    seconds("refresh_token_idle", o.refresh_token_idle, 60, 400 * 86400);
+    seconds("refresh_reuse_grace", o.refresh_reuse_grace, 0, 120);
+    seconds("session_idle", o.session_idle, 60, 7 * 86400);
+    seconds("session_absolute", o.session_absolute, 60, 30 * 86400);
+    if (o.session_idle > o.session_absolute) t.fail("session_idle", "must not exceed session_absolute");
+    t.reject_unknown();
+}
+
+bool is_one_of(const std::string& value, std::initializer_list<const char*> allowed) {
+    for (const char* a : allowed)
+        if (value == a) return true;
+    return false;
+}
+
+ClientConfig read_client(TableReader& t) {
+    ClientConfig c;
+    auto id = t.get<std::string>("client_id");
+    if (!id || id->empty()) t.fail("client_id", "is required");
+    c.client_id = *id;
+    c.name = t.get<std::string>("name").value_or(c.client_id);
+    if (auto v = t.get<std::string>("type")) {
+        if (!is_one_of(*v, {"confidential", "public"})) t.fail("type", "must be confidential or public");
+        c.type = *v;
+    }
+    c.auth_method = c.type == "public" ? "none" : "client_secret_basic";
+    if (auto v = t.get<std::string>("auth_method")) {
+        if (!is_one_of(*v, {"client_secret_basic", "client_secret_post", "private_key_jwt", "none"}))
+            t.fail("auth_method", "must be client_secret_basic, client_secret_post, private_key_jwt or none");
+        c.auth_method = *v;
+    }
+    if ((c.type == "public") != (c.auth_method == "none"))
+        t.fail("auth_method", "a public client authenticates with none, a confidential one never does");
+    auto secret = t.get_secret("secret");
+    auto secret_sha256 = t.get<std::string>("secret_sha256");
+    if (secret && secret_sha256) t.fail("secret", "give the secret or its secret_sha256, not both");
+    if (secret) {
+        if (secret->size() < 16) t.fail("secret", "must be at least 16 characters");
+        c.secret_sha256 = crypto::hex_encode(crypto::sha256(*secret));
+    }
+    if (secret_sha256) {
+        auto raw = crypto::hex_decode(*secret_sha256);
+        if (!raw || raw->size() != 32) t.fail("secret_sha256", "must be 64 hexadecimal characters");
+        c.secret_sha256 = crypto::hex_encode(*raw);
+    }
+    bool needs_secret = c.auth_method == "client_secret_basic" || c.auth_method == "client_secret_post";
+    if (needs_secret && c.secret_sha256.empty()) t.fail("secret", "is required for " + c.auth_method);
+    if (!needs_secret && !c.secret_sha256.empty()) t.fail("secret", "is not used with " + c.auth_method);
+    if (auto v = t.get<std::string>("jwks_file")) c.jwks_file = *v;
+    if ((c.auth_method == "private_key_jwt") != c.jwks_file.has_value())
+        t.fail("jwks_file", "is required with private_key_jwt, and only with it");
+    if (auto v = t.get_strings("redirect_uris")) c.redirect_uris = *v;
+    for (const auto& uri : c.redirect_uris)
+        if (uri.empty() || uri.find('#') != std::string::npos || uri.find(':') == std::string::npos)
+            t.fail("redirect_uris", "each must be an absolute URI without fragment");
+    if (auto v = t.get_strings("post_logout_redirect_uris")) c.post_logout_redirect_uris = *v;
+    if (auto v = t.get_strings("grant_types")) {
+        for (const auto& g : *v)
+            if (!is_one_of(g, {"authorization_code", "refresh_token", "client_credentials"}))
+                t.fail("grant_types", "unknown grant type " + g);
+        c.grant_types = *v;
+    }
+    bool code_flow = std::find(c.grant_types.begin(), c.grant_types.end(), "authorization_code") != c.grant_types.end();
+    if (code_flow && c.redirect_uris.empty()) t.fail("redirect_uris", "is required for the authorization_code grant");
+    if (auto v = t.get_strings("scopes")) c.scopes = *v;
+    if (auto v = t.get<std::string>("id_token_alg")) {
+        if (!is_one_of(*v, {"RS256", "ES256"})) t.fail("id_token_alg", "must be RS256 or ES256");
+        c.id_token_alg = *v;
+    }
+    if (auto v = t.get<bool>("first_party")) c.first_party = *v;
+    if (auto v = t.get<bool>("nir_claim")) c.nir_claim = *v;
+    if (auto v = t.get_int("access_token_lifetime", 30, 86400)) c.access_token_lifetime = unsigned(*v);
+    if (auto v = t.get_int("refresh_token_lifetime", 60, 400 * 86400)) c.refresh_token_lifetime = unsigned(*v);
+    t.reject_unknown();
+    return c;
+}
+
 Config read(const toml::table& root, const std::string& file) {
     Config config;
     config.source = file;
@@ -178,6 +266,24 @@ Config read(const toml::table& root, const std::string& file) {
     if (auto v = passwords.get_int("argon2_iterations", 2, 64)) config.passwords.argon2_iterations = unsigned(*v);
     if (auto v = passwords.get_int("argon2_parallelism", 1, 16)) config.passwords.argon2_parallelism = unsigned(*v);
     passwords.reject_unknown();
+
+    auto oidc = top.sub("oidc");
+    read_oidc(oidc, config.oidc);
+
+    if (const toml::node* clients = top.node("clients")) {
+        const toml::array* array = clients->as_array();
+        if (!array || !array->is_array_of_tables()) top.fail("clients", "expected [[clients]] tables");
+        std::set<std::string> seen;
+        for (std::size_t i = 0; i < array->size(); ++i) {
+            TableReader client(array->get(i)->as_table(), "clients[" + std::to_string(i) + "]", file);
+            config.clients.push_back(read_client(client));
+            if (!seen.insert(config.clients.back().client_id).second) client.fail("client_id", "is used twice");
+        }
+    }
+
+    auto development = top.sub("development");
+    if (auto v = development.get<std::string>("demo_accounts")) config.development.demo_accounts = *v;
+    development.reject_unknown();
 
     auto notifications = top.sub("notifications");
     if (auto v = notifications.get<std::string>("outbox")) config.notifications.outbox = *v;

@@ -80,6 +80,43 @@ struct LogConfig {
     std::string access_log = "stdout";  // "stdout", "off" or a file path
 };
 
+// Lifetimes of what the provider issues (seconds).
+struct OidcConfig {
+    unsigned code_lifetime = 60;            // authorization codes: ≤ 60 s
+    unsigned interaction_lifetime = 1800;   // a pending authorization request waiting for a login
+    unsigned access_token_lifetime = 600;
+    unsigned id_token_lifetime = 600;
+    unsigned refresh_token_lifetime = 30 * 86400;   // absolute, for the whole family
+    unsigned refresh_token_idle = 7 * 86400;         // unused for this long: expired
+    unsigned refresh_reuse_grace = 10;               // a retried rotation within this is not theft
+    unsigned session_idle = 30 * 60;                 // SSO session
+    unsigned session_absolute = 12 * 3600;
+};
+
+// A relying party registered in the configuration (SPEC.md §9).
+struct ClientConfig {
+    std::string client_id;
+    std::string name;                   // shown on the consent page
+    std::string type = "confidential";  // confidential | public
+    std::string auth_method = "client_secret_basic";  // client_secret_basic | client_secret_post | private_key_jwt | none
+    std::string secret_sha256;          // hex SHA-256 of the secret; the secret itself is never kept
+    std::optional<std::filesystem::path> jwks_file;  // private_key_jwt: the client's public keys
+    std::vector<std::string> redirect_uris;
+    std::vector<std::string> post_logout_redirect_uris;
+    std::vector<std::string> grant_types{"authorization_code"};
+    std::vector<std::string> scopes{"openid"};
+    std::string id_token_alg = "RS256";
+    bool first_party = false;  // no consent screen
+    bool nir_claim = false;    // may receive the NIR itself
+    std::optional<unsigned> access_token_lifetime;
+    std::optional<unsigned> refresh_token_lifetime;
+};
+
+struct DevelopmentConfig {
+    // Imported at every start (idempotent): the demo accounts of the run command.
+    std::optional<std::filesystem::path> demo_accounts;
+};
+
 struct Config {
     std::filesystem::path source;  // the file it was read from
     ServerConfig server;
@@ -87,6 +124,9 @@ struct Config {
     StoreConfig store;
     SecurityConfig security;
     PasswordConfig passwords;
+    OidcConfig oidc;
+    std::vector<ClientConfig> clients;
+    DevelopmentConfig development;
     NotificationsConfig notifications;
     LogConfig log;
 };

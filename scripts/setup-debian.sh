@@ -9,8 +9,11 @@ packages=(
   libboost-dev libboost-system-dev libssl-dev libsqlite3-dev sqlite3
   libmysqlcppconn-dev libargon2-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
   libspdlog-dev libkainjow-mustache-dev libgd-dev libcurl4-openssl-dev libcpp-httplib-dev
-  nodejs npm
 )
+# Node.js may come from another source than Debian (it does on the CI machines): only install
+# Debian's when there is none at all.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 if [[ "${1:-}" == "--tests" ]]; then
   packages+=(libgtest-dev libgmock-dev libbenchmark-dev mariadb-server chromium python3-aiosmtpd wrk curl)
 fi
@@ -25,6 +28,10 @@ if (( ${#missing[@]} )); then
   [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a==20&&b>=19)?0:1)'; then
+  echo "warning: Node.js $(node --version) is older than 20.19, which the demo portal and the test peers need" >&2
 fi
 
 # Node packages of the demo portal, the FranceConnect stand-in and the end-to-end tests.

@@ -113,3 +113,68 @@ TEST(ListenAddress, ParsesHostPortAndIpv6) {
     EXPECT_FALSE(caf::config::parse_listen("localhost").has_value());
     EXPECT_FALSE(caf::config::parse_listen("h:70000").has_value());
 }
+
+TEST(Config, ClientsAreReadAndTheirSecretKeptOnlyAsDigest) {
+    auto config = load_text(std::string(minimal) + R"(
+[[clients]]
+client_id = "caf-portal"
+secret = "caf-portal-dev-secret"
+redirect_uris = ["https://www.caf.fr/callback"]
+scopes = ["openid", "profile"]
+first_party = true
+
+[[clients]]
+client_id = "caf-mobile"
+type = "public"
+redirect_uris = ["fr.caf.moncompte:/callback"]
+grant_types = ["authorization_code", "refresh_token"]
+)");
+    ASSERT_EQ(config.clients.size(), 2u);
+    EXPECT_EQ(config.clients[0].auth_method, "client_secret_basic");
+    EXPECT_EQ(config.clients[0].secret_sha256.size(), 64u);
+    EXPECT_EQ(config.clients[1].auth_method, "none");
+}
+
+TEST(Config, ConfidentialClientWithoutSecretIsNamed) {
+    auto e = error_of(std::string(minimal) + R"(
+[[clients]]
+client_id = "caf-portal"
+redirect_uris = ["https://www.caf.fr/callback"]
+)");
+    EXPECT_EQ(e.key, "clients[0].secret");
+}
+
+TEST(Config, PublicClientWithSecretMethodIsRefused) {
+    auto e = error_of(std::string(minimal) + R"(
+[[clients]]
+client_id = "app"
+type = "public"
+auth_method = "client_secret_post"
+redirect_uris = ["app:/cb"]
+)");
+    EXPECT_EQ(e.key, "clients[0].auth_method");
+}
+
+TEST(Config, DuplicateClientIdIsRefused) {
+    auto e = error_of(std::string(minimal) + R"(
+[[clients]]
+client_id = "p"
+grant_types = ["client_credentials"]
+secret = "0123456789abcdef0"
+[[clients]]
+client_id = "p"
+grant_types = ["client_credentials"]
+secret = "0123456789abcdef0"
+)");
+    EXPECT_EQ(e.key, "clients[1].client_id");
+}
+
+TEST(Config, RedirectUriWithFragmentIsRefused) {
+    auto e = error_of(std::string(minimal) + R"(
+[[clients]]
+client_id = "p"
+secret = "0123456789abcdef0"
+redirect_uris = ["https://x.fr/cb#frag"]
+)");
+    EXPECT_EQ(e.key, "clients[0].redirect_uris");
+}

@@ -1,0 +1,238 @@
+// Account import: validate each line, hash what needs hashing in parallel, write in batches.
+#include "account/import/account_import.hpp"
+
+#include <atomic>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "account/identifiers/nir.hpp"
+#include "account/identifiers/provisional_id.hpp"
+#include "account/password/password_policy.hpp"
+#include "storage/accounts.hpp"
+#include "storage/error.hpp"
+
+namespace caf::account {
+namespace {
+
+using nlohmann::json;
+
+std::optional<std::int64_t> parse_date_seconds(std::string_view text) {
+    if (!is_iso_date(text)) return std::nullopt;
+    int y = std::stoi(std::string(text.substr(0, 4)));
+    unsigned m = unsigned(std::stoi(std::string(text.substr(5, 2))));
+    unsigned d = unsigned(std::stoi(std::string(text.substr(8, 2))));
+    std::chrono::sys_days days{std::chrono::year(y) / std::chrono::month(m) / std::chrono::day(d)};
+    return std::chrono::duration_cast<std::chrono::seconds>(days.time_since_epoch()).count();
+}
+
+bool looks_like_email(std::string_view email) {
+    auto at = email.find('@');
+    return email.size() <= 254 && at != std::string_view::npos && at > 0 && email.find('@', at + 1) == std::string_view::npos &&
+           email.find('.', at) != std::string_view::npos && email.back() != '.' &&
+           email.find_first_of(" \t\r\n<>\"") == std::string_view::npos;
+}
+
+// French numbers, 10 digits from 01 to 09 (mobile 06/07 for SMS).
+bool looks_like_phone(std::string_view phone) {
+    return phone.size() == 10 && phone[0] == '0' && phone[1] >= '1' && phone[1] <= '9' &&
+           phone.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+}  // namespace
+
+expected<ImportRecord, std::string> parse_import_line(std::string_view line) {
+    json j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return unexpected(std::string("not a JSON object"));
+    static const std::vector<std::string> known{
+        "nir", "provisional_id", "password", "password_hash", "legacy_password", "password_changed_at",
+        "cgu_version", "civilite", "birth_name", "first_names", "usage_name", "birth_date", "birth_place",
+        "birth_country", "email", "email_verified", "phone", "phone_verified", "postal_address",
+        "documents_required"};
+    for (const auto& [key, value] : j.items())
+        if (std::find(known.begin(), known.end(), key) == known.end()) return unexpected("unknown field " + key);
+
+    auto string_field = [&](const char* key) -> expected<std::optional<std::string>, std::string> {
+        auto it = j.find(key);
+        if (it == j.end() || it->is_null()) return std::optional<std::string>{};
+        if (!it->is_string()) return unexpected(std::string(key) + " must be a string");
+        return std::optional<std::string>{it->get<std::string>()};
+    };
+    auto bool_field = [&](const char* key) -> expected<bool, std::string> {
+        auto it = j.find(key);
+        if (it == j.end() || it->is_null()) return false;
+        if (!it->is_boolean()) return unexpected(std::string(key) + " must be true or false");
+        return it->get<bool>();
+    };
+
+    ImportRecord r;
+#define CAF_TAKE(target, expr)                                  \
+    do {                                                        \
+        auto value_ = (expr);                                   \
+        if (!value_) return unexpected(std::move(value_.error())); \
+        target = std::move(*value_);                            \
+    } while (false)
+
+    std::optional<std::string> nir_text, provisional_text;
+    CAF_TAKE(nir_text, string_field("nir"));
+    CAF_TAKE(provisional_text, string_field("provisional_id"));
+    if (nir_text.has_value() == provisional_text.has_value())
+        return unexpected(std::string("give exactly one of nir and provisional_id"));
+    if (nir_text) {
+        auto nir = Nir::parse(*nir_text);
+        if (!nir) return unexpected("nir: " + std::string(message(nir.error())));
+        r.nir = nir->canonical();
+    } else {
+        auto id = ProvisionalId::parse(*provisional_text);
+        if (!id) return unexpected("provisional_id: " + std::string(message(id.error())));
+        r.provisional_id = id->str();
+    }
+
+    CAF_TAKE(r.password, string_field("password"));
+    CAF_TAKE(r.password_hash, string_field("password_hash"));
+    CAF_TAKE(r.legacy_password, bool_field("legacy_password"));
+    if (r.password && r.password_hash) return unexpected(std::string("give at most one of password and password_hash"));
+    if (r.password && !acceptable_for_login(*r.password))
+        return unexpected(std::string("password: not a password that could log in (8 to 64 characters)"));
+    if (r.password_hash && !r.password_hash->starts_with("$argon2id$"))
+        return unexpected(std::string("password_hash must be an Argon2id PHC string"));
+
+    std::optional<std::string> changed;
+    CAF_TAKE(changed, string_field("password_changed_at"));
+    if (changed) {
+        r.password_changed_at = parse_date_seconds(*changed);
+        if (!r.password_changed_at) return unexpected(std::string("password_changed_at must be YYYY-MM-DD"));
+    }
+    CAF_TAKE(r.cgu_version, string_field("cgu_version"));
+
+    if (j.contains("birth_name") || j.contains("civilite") || j.contains("first_names") || j.contains("birth_date")) {
+        auto person = person_from_json(j);
+        if (!person) return unexpected(std::move(person.error()));
+        r.person = std::move(*person);
+    }
+
+    CAF_TAKE(r.email, string_field("email"));
+    if (r.email && !looks_like_email(*r.email)) return unexpected(std::string("email is not an e-mail address"));
+    CAF_TAKE(r.email_verified, bool_field("email_verified"));
+    CAF_TAKE(r.phone, string_field("phone"));
+    if (r.phone) {
+        std::erase(*r.phone, ' ');
+        if (!looks_like_phone(*r.phone)) return unexpected(std::string("phone must be 10 digits starting with 0"));
+    }
+    CAF_TAKE(r.phone_verified, bool_field("phone_verified"));
+    CAF_TAKE(r.postal_address, string_field("postal_address"));
+    CAF_TAKE(r.documents_required, bool_field("documents_required"));
+#undef CAF_TAKE
+    return r;
+}
+
+ImportReport AccountImporter::import(std::istream& lines, unsigned hashing_threads, std::size_t batch_size) {
+    ImportReport report;
+    std::vector<Pending> batch;
+    std::string text;
+    std::size_t number = 0;
+    while (std::getline(lines, text)) {
+        ++number;
+        if (!text.empty() && text.back() == '\r') text.pop_back();
+        if (text.find_first_not_of(" \t") == std::string::npos) continue;
+        auto record = parse_import_line(text);
+        if (!record) {
+            report.failures.push_back({number, std::move(record.error())});
+            continue;
+        }
+        batch.push_back({number, std::move(*record)});
+        if (batch.size() >= batch_size) import_batch(batch, hashing_threads, report);
+    }
+    if (!batch.empty()) import_batch(batch, hashing_threads, report);
+    return report;
+}
+
+void AccountImporter::import_batch(std::vector<Pending>& batch, unsigned hashing_threads, ImportReport& report) {
+    storage::Accounts accounts(db_);
+    auto lookup_of = [&](const ImportRecord& r) {
+        return r.nir ? protector_.lookup(PersonalDataKind::nir, *r.nir) : std::string();
+    };
+    auto exists = [&](storage::Connection& c, const ImportRecord& r) {
+        return r.nir ? accounts.find_by_nir_lookup(c, lookup_of(r)).has_value()
+                     : accounts.find_by_provisional_id(c, *r.provisional_id).has_value();
+    };
+
+    // Existing accounts are left alone, and their passwords are not hashed again (a re-import of
+    // a large file stays fast).
+    std::vector<bool> already(batch.size());
+    db_.read([&](storage::Connection& c) {
+        for (std::size_t i = 0; i < batch.size(); ++i) already[i] = exists(c, batch[i].record);
+    });
+
+    std::vector<std::optional<std::string>> hashes(batch.size());
+    std::atomic<std::size_t> next{0};
+    auto hash_some = [&] {
+        for (std::size_t i; (i = next++) < batch.size();) {
+            const auto& r = batch[i].record;
+            if (already[i]) continue;
+            if (r.password) hashes[i] = hasher_.hash(*r.password);
+            else if (r.password_hash) hashes[i] = r.password_hash;
+        }
+    };
+    std::vector<std::jthread> workers;
+    for (unsigned t = 1; t < std::max(1u, hashing_threads); ++t) workers.emplace_back(hash_some);
+    hash_some();
+    workers.clear();
+
+    auto now = to_unix_seconds(clock_.now());
+    auto to_new_account = [&](std::size_t i) {
+        const auto& r = batch[i].record;
+        storage::NewAccount a;
+        if (r.nir) {
+            a.nir_lookup = lookup_of(r);
+            a.nir_sealed = protector_.seal(PersonalDataKind::nir, *r.nir);
+        }
+        a.provisional_id = r.provisional_id;
+        a.password_hash = hashes[i];
+        if (hashes[i]) a.password_changed_at = r.password_changed_at.value_or(now);
+        a.legacy_password = r.legacy_password;
+        a.cgu_version = r.cgu_version;
+        if (r.person) {
+            a.civil_status_sealed = protector_.seal(PersonalDataKind::civil_status, to_json(*r.person).dump());
+            a.pivot_lookup = protector_.lookup(PersonalDataKind::civil_status, pivot_key(*r.person));
+        }
+        if (r.email) a.email_sealed = protector_.seal(PersonalDataKind::email, *r.email);
+        a.email_verified = r.email && r.email_verified;
+        if (r.phone) a.phone_sealed = protector_.seal(PersonalDataKind::phone, *r.phone);
+        a.phone_verified = r.phone && r.phone_verified;
+        if (r.postal_address) a.address_sealed = protector_.seal(PersonalDataKind::postal_address, *r.postal_address);
+        a.documents_required = r.documents_required;
+        return a;
+    };
+    // One line in its own transaction: the fallback when a batch fails, so one bad line costs
+    // only itself.
+    auto import_one = [&](storage::Connection& c, std::size_t i) {
+        if (exists(c, batch[i].record)) return false;
+        accounts.create(c, to_new_account(i), now);
+        return true;
+    };
+
+    try {
+        std::size_t created = 0, unchanged = 0;
+        db_.transaction([&](storage::Connection& c) {
+            created = unchanged = 0;
+            for (std::size_t i = 0; i < batch.size(); ++i) (import_one(c, i) ? created : unchanged)++;
+        });
+        report.created += created;
+        report.unchanged += unchanged;
+    } catch (const storage::StoreError&) {
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            try {
+                bool created = db_.transaction([&](storage::Connection& c) { return import_one(c, i); });
+                (created ? report.created : report.unchanged)++;
+            } catch (const storage::StoreError& e) {
+                report.failures.push_back({batch[i].line, e.kind() == storage::ErrorKind::conflict
+                                                              ? "identifier already used by another line or account"
+                                                              : std::string("store error: ") + std::string(storage::to_string(e.kind()))});
+            }
+        }
+    }
+    batch.clear();
+}
+
+}  // namespace caf::account

@@ -1,0 +1,157 @@
+// Wiring of the commands: store, keys, routes and the HTTP server, from one configuration.
+#include "server/application.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "account/import/account_import.hpp"
+#include "account/password/password_hasher.hpp"
+#include "account/personal_data/personal_data_protector.hpp"
+#include "config/data_keys.hpp"
+#include "core/clock.hpp"
+#include "core/random.hpp"
+#include "server/access_log.hpp"
+#include "server/event_log.hpp"
+#include "server/server.hpp"
+#include "storage/database.hpp"
+#include "storage/migrations.hpp"
+
+namespace caf::server {
+namespace {
+
+Options server_options(const config::Config& config) {
+    const auto& s = config.server;
+    Options o;
+    o.host = s.listen.host;
+    o.port = s.listen.port;
+    o.threads = s.threads;
+    if (s.tls_cert && s.tls_key) o.tls = TlsFiles{s.tls_cert->string(), s.tls_key->string()};
+    o.trusted_proxies = s.trusted_proxies;
+    o.hsts = s.hsts;
+    o.static_root = s.static_root.string();
+    o.limits.header_bytes = s.limits.header_bytes;
+    o.limits.body_bytes = s.limits.body_bytes;
+    o.limits.read_timeout = s.limits.read_timeout;
+    o.limits.idle_timeout = s.limits.idle_timeout;
+    o.limits.max_requests_per_connection = s.limits.max_requests_per_connection;
+    o.limits.max_connections = s.limits.max_connections;
+    o.pool.threads = config.workers.threads;
+    o.pool.queue_capacity = config.workers.queue;
+    return o;
+}
+
+account::Argon2Params argon2_params(const config::Config& config) {
+    account::Argon2Params params;
+    params.memory_kib = config.passwords.argon2_memory_kib;
+    params.iterations = config.passwords.argon2_iterations;
+    params.parallelism = config.passwords.argon2_parallelism;
+    return params;
+}
+
+// A SQLite file's folder is created when missing, so the first `serve` works in a fresh clone.
+void create_sqlite_folder(const std::string& url) {
+    if (!url.starts_with("sqlite:")) return;
+    std::filesystem::path file = url.substr(std::string_view("sqlite:").size());
+    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+}
+
+std::unique_ptr<storage::Database> open_store(const config::Config& config) {
+    create_sqlite_folder(config.store.url);
+    auto db = storage::open_database(config.store.url, config.store.pool_size);
+    storage::migrate(*db);
+    return db;
+}
+
+account::PersonalDataProtector personal_data_protector(const config::Config& config) {
+    auto keys = config::load_data_keys(config.security.data_keys_file, config.security.generate_missing);
+    return account::PersonalDataProtector(keys.encryption, keys.lookup);
+}
+
+// Development: the demo accounts are imported at each start; already present ones are left as is.
+void import_demo_accounts(const config::Config& config, storage::Database& db,
+                          const account::PersonalDataProtector& protector, spdlog::logger& events) {
+    std::ifstream in(*config.development.demo_accounts);
+    if (!in) throw std::runtime_error(config.development.demo_accounts->string() + ": cannot open the demo accounts");
+    account::PasswordHasher hasher(argon2_params(config), system_random());
+    SystemClock clock;
+    auto report = account::AccountImporter(db, protector, hasher, clock).import(in, 2);
+    events.info("demo accounts: " + std::to_string(report.created) + " created, " + std::to_string(report.unchanged) +
+                " already there, " + std::to_string(report.failures.size()) + " refused");
+}
+
+}  // namespace
+
+std::unique_ptr<oidc::keys::SigningKeyStore> open_signing_keys(const config::Config& config) {
+    static SystemClock clock;
+    const auto& dir = config.security.keys_dir;
+    if (dir.has_parent_path()) std::filesystem::create_directories(dir.parent_path());
+    return oidc::keys::SigningKeyStore::load_or_create(
+        config.security.keys_dir, {oidc::jose::Algorithm::RS256, oidc::jose::Algorithm::ES256}, clock);
+}
+
+int run_server(const config::Config& config) {
+    auto events = make_event_logger(config.log.level);
+    spdlog::set_default_logger(events);
+    Logging logging;
+    logging.events = events;
+    if (config.log.access_log != "off") logging.access = make_access_logger(config.log.access_log);
+
+    auto db = open_store(config);
+    auto protector = personal_data_protector(config);
+    auto keys = open_signing_keys(config);
+    if (config.development.demo_accounts) import_demo_accounts(config, *db, protector, *events);
+
+    http::Router routes;
+    Server server(server_options(config), routes, [&db] { return db->ping(); }, logging);
+    server.start();
+    std::string scheme = config.server.tls_cert ? "https" : "http";
+    std::cout << nlohmann::json{{"event", "listening"},
+                                {"url", scheme + "://" + config.server.listen.host + ":" + std::to_string(server.port())},
+                                {"issuer", config.server.issuer}}
+                     .dump()
+              << std::endl;
+    events->info("Caf Connect listening on " + scheme + "://" + config.server.listen.host + ":" +
+                 std::to_string(server.port()) + " (issuer " + config.server.issuer + ")");
+    int code = server.run_until_signal();
+    events->info("Caf Connect stopped");
+    return code;
+}
+
+int run_migrate(const config::Config& config) {
+    create_sqlite_folder(config.store.url);
+    auto db = storage::open_database(config.store.url, 1);
+    auto applied = storage::migrate(*db);
+    std::cout << nlohmann::json{{"applied", applied}, {"schema_versions", storage::applied_versions(*db)}}.dump()
+              << "\n";
+    return 0;
+}
+
+int run_import(const config::Config& config, const std::string& accounts_file) {
+    auto db = open_store(config);
+    auto protector = personal_data_protector(config);
+    account::PasswordHasher hasher(argon2_params(config), system_random());
+    SystemClock clock;
+    account::AccountImporter importer(*db, protector, hasher, clock);
+
+    std::ifstream file;
+    std::istream* in = &std::cin;
+    if (accounts_file != "-") {
+        file.open(accounts_file);
+        if (!file) throw std::runtime_error(accounts_file + ": cannot open the file");
+        in = &file;
+    }
+    auto report = importer.import(*in, std::max(1u, std::thread::hardware_concurrency()));
+    nlohmann::json out{{"created", report.created}, {"unchanged", report.unchanged}, {"failed", report.failures.size()}};
+    for (const auto& failure : report.failures) {
+        std::cerr << accounts_file << ":" << failure.line << ": " << failure.reason << "\n";
+    }
+    std::cout << out.dump() << "\n";
+    return report.failures.empty() ? 0 : 1;
+}
+
+}  // namespace caf::server

@@ -1,0 +1,17 @@
+// The event log (startup, shutdown, errors): JSON lines on stderr so stdout stays for the access
+// log and the "listening" line tools wait for.
+#pragma once
+
+#include <memory>
+#include <string>
+
+namespace spdlog {
+class logger;
+}
+
+namespace caf::server {
+
+// A logger whose every line is {"time":…,"level":…,"message":…} with the message JSON-escaped.
+std::shared_ptr<spdlog::logger> make_event_logger(const std::string& level);
+
+}  // namespace caf::server
