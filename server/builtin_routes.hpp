@@ -1,0 +1,22 @@
+// The routes every node serves whatever the application: /healthz (the process answers),
+// /readyz (the application's readiness probe, run on the pool because it may touch the store),
+// /metrics and /static/*.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "core/router.hpp"
+#include "server/metrics.hpp"
+#include "server/static_files.hpp"
+#include "server/worker_pool.hpp"
+
+namespace caf::server {
+
+using ReadinessProbe = std::function<bool()>;
+
+// `static_files` may be null (no static root configured). The references must outlive the router.
+http::Router make_builtin_routes(const Metrics& metrics, const WorkerPool& pool, ReadinessProbe ready,
+                                 std::shared_ptr<const StaticFiles> static_files);
+
+}  // namespace caf::server

@@ -1,0 +1,62 @@
+// The HTTP server: binds, serves the application's routes plus /healthz, /readyz, /metrics and
+// /static/*, and stops gracefully. The only public header of server/ besides options.hpp; Beast
+// and Asio stay behind it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "core/router.hpp"
+#include "server/options.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace caf::server {
+
+// May block (it may ping the database): it runs on the worker pool. True: ready.
+using ReadinessProbe = std::function<bool()>;
+
+struct Logging {
+    // One JSON object per request (see access_log.hpp; make_access_logger() builds one for stdout
+    // or a file). Null: no access log.
+    std::shared_ptr<spdlog::logger> access;
+    // Handler exceptions, shutdown progress. Null: spdlog's default logger.
+    std::shared_ptr<spdlog::logger> events;
+};
+
+class Server {
+public:
+    // `routes` must outlive the server. Throws on invalid options (trusted proxy, static root):
+    // startup errors.
+    Server(Options options, const http::Router& routes, ReadinessProbe ready, Logging logging = {});
+    ~Server();  // stop()
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Binds, listens and starts the network threads; returns once connections are accepted.
+    // Throws std::runtime_error when the address cannot be bound or TLS files cannot be loaded.
+    void start();
+    // The bound port (the real one when Options::port was 0); valid after start().
+    std::uint16_t port() const;
+
+    // Blocks until request_stop() (or a signal, below), then shuts down gracefully and returns.
+    void run();
+    // Thread-safe and non-blocking, callable from a handler: makes run() return.
+    void request_stop();
+    // Graceful shutdown, blocking until done: new connections are refused, idle keep-alive
+    // connections closed, in-flight requests finish (up to Options::drain_timeout, then whatever
+    // is left is closed), threads joined. Idempotent. Never call it from a handler (it would wait
+    // for itself): use request_stop().
+    void stop();
+    // start() if needed, then run() until SIGINT or SIGTERM; returns the process exit code (0).
+    int run_until_signal();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace caf::server
