@@ -1,0 +1,56 @@
+// Audit log append and filtered, paged listing.
+#include "storage/audit_log.hpp"
+
+#include <algorithm>
+
+namespace caf::storage {
+
+std::int64_t AuditLog::append(Connection& c, const NewAuditEntry& e) {
+    c.exec("INSERT INTO audit_log (at, actor_type, actor_id, action, account_id, details) "
+           "VALUES (?, ?, ?, ?, ?, ?)",
+           {e.at, e.actor_type, nullable(e.actor_id), e.action, nullable(e.account_id), e.details.dump()});
+    return c.last_insert_id();
+}
+
+std::vector<AuditEntry> AuditLog::list(Connection& c, const AuditQuery& q) {
+    std::string sql = "SELECT id, at, actor_type, actor_id, action, account_id, details FROM audit_log WHERE 1 = 1";
+    Params params;
+    if (q.account_id) {
+        sql += " AND account_id = ?";
+        params.emplace_back(*q.account_id);
+    }
+    if (q.action) {
+        sql += " AND action = ?";
+        params.emplace_back(*q.action);
+    }
+    if (q.from) {
+        sql += " AND at >= ?";
+        params.emplace_back(*q.from);
+    }
+    if (q.until) {
+        sql += " AND at < ?";
+        params.emplace_back(*q.until);
+    }
+    if (q.after_id) {
+        sql += q.newest_first ? " AND id < ?" : " AND id > ?";
+        params.emplace_back(*q.after_id);
+    }
+    sql += q.newest_first ? " ORDER BY id DESC" : " ORDER BY id";
+    sql += " LIMIT ?";
+    params.emplace_back(std::int64_t{std::clamp(q.limit, 1, 1000)});
+    std::vector<AuditEntry> out;
+    for (const auto& r : c.query(sql, params)) {
+        AuditEntry e;
+        e.id = r.integer("id");
+        e.at = r.integer("at");
+        e.actor_type = r.text("actor_type");
+        e.actor_id = r.optional_text("actor_id");
+        e.action = r.text("action");
+        e.account_id = r.optional_integer("account_id");
+        e.details = nlohmann::json::parse(r.text("details"), nullptr, false);
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+}  // namespace caf::storage
