@@ -9,11 +9,16 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "account/account_routes.hpp"
 #include "account/import/account_import.hpp"
 #include "account/password/password_hasher.hpp"
 #include "account/personal_data/personal_data_protector.hpp"
 #include "config/data_keys.hpp"
 #include "core/clock.hpp"
+#include "core/crypto.hpp"
+#include "core/csrf.hpp"
+#include "core/html_templates.hpp"
+#include "core/login_contract.hpp"
 #include "core/random.hpp"
 #include "server/access_log.hpp"
 #include "server/event_log.hpp"
@@ -40,6 +45,9 @@ Options server_options(const config::Config& config) {
     o.limits.idle_timeout = s.limits.idle_timeout;
     o.limits.max_requests_per_connection = s.limits.max_requests_per_connection;
     o.limits.max_connections = s.limits.max_connections;
+    // No form-action: browsers apply it to the redirects that follow a form, and the login form
+    // ends with a redirect to the client's registered redirect URI.
+    o.content_security_policy = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
     o.pool.threads = config.workers.threads;
     o.pool.queue_capacity = config.workers.queue;
     return o;
@@ -68,6 +76,7 @@ std::unique_ptr<storage::Database> open_store(const config::Config& config) {
 }
 
 account::PersonalDataProtector personal_data_protector(const config::Config& config) {
+    // Used by the commands that need only the protector (import).
     auto keys = config::load_data_keys(config.security.data_keys_file, config.security.generate_missing);
     return account::PersonalDataProtector(keys.encryption, keys.lookup);
 }
@@ -102,11 +111,25 @@ int run_server(const config::Config& config) {
     if (config.log.access_log != "off") logging.access = make_access_logger(config.log.access_log);
 
     auto db = open_store(config);
-    auto protector = personal_data_protector(config);
+    auto data_keys = config::load_data_keys(config.security.data_keys_file, config.security.generate_missing);
+    account::PersonalDataProtector protector(data_keys.encryption, data_keys.lookup);
     auto keys = open_signing_keys(config);
     if (config.development.demo_accounts) import_demo_accounts(config, *db, protector, *events);
 
+    SystemClock clock;
+    Random& random = system_random();
+    HtmlTemplates pages(config.server.templates_root);
+    // Derived secrets: one key file, a distinct key per purpose.
+    CsrfGuard csrf(crypto::hmac_sha256(data_keys.lookup, "caf-connect csrf"), random);
+    account::PasswordHasher hasher(argon2_params(config), random);
+    account::LockoutPolicy lockout;
+
     http::Router routes;
+    account::AccountContext account_context{config, *db, protector, hasher, lockout, pages, csrf, clock, random};
+    account::register_account_routes(routes, account_context);
+    routes.add("GET", "/", http::Execution::inline_cpu,
+               [](const http::Request&) { return http::Response::redirect(std::string(login::account_home_path)); });
+
     Server server(server_options(config), routes, [&db] { return db->ping(); }, logging);
     server.start();
     std::string scheme = config.server.tls_cert ? "https" : "http";

@@ -1,0 +1,33 @@
+// The account module's route table.
+#include "account/account_routes.hpp"
+
+#include "account/login/login_page.hpp"
+#include "account/pages/account_home.hpp"
+#include "account/pages/coming_soon.hpp"
+
+namespace caf::account {
+
+void register_account_routes(http::Router& router, AccountContext& ctx) {
+    using http::Execution;
+    using http::Request;
+    router.add("GET", "/connexion", Execution::blocking, [&ctx](const Request& r) { return show_login_page(r, ctx); });
+    router.add("POST", "/connexion", Execution::blocking, [&ctx](const Request& r) { return submit_login(r, ctx); });
+    router.add("GET", "/connexion/oublier-identifiant", Execution::inline_cpu,
+               [&ctx](const Request& r) { return forget_remembered_identifier(r, ctx); });
+    router.add("GET", "/mon-compte", Execution::blocking, [&ctx](const Request& r) { return show_account_home(r, ctx); });
+    router.add("POST", "/deconnexion", Execution::blocking, [&ctx](const Request& r) { return submit_logout(r, ctx); });
+    router.add("GET", "/deconnexion", Execution::inline_cpu, [&ctx](const Request& r) { return show_logged_out(r, ctx); });
+
+    // Until their issues land; those register their own pages in place of these.
+    const HtmlTemplates& pages = ctx.pages;
+    router.add("GET", "/franceconnect", Execution::inline_cpu,
+               [&pages](const Request& r) { return franceconnect_coming_soon(r, pages); });
+    router.add("GET", "/creer-mon-compte", Execution::inline_cpu,
+               [&pages](const Request& r) { return create_account_coming_soon(r, pages); });
+    router.add("GET", "/mot-de-passe-oublie", Execution::inline_cpu,
+               [&pages](const Request& r) { return password_recovery_coming_soon(r, pages); });
+    router.add("GET", "/identifiant-provisoire-oublie", Execution::inline_cpu,
+               [&pages](const Request& r) { return provisional_id_recovery_coming_soon(r, pages); });
+}
+
+}  // namespace caf::account

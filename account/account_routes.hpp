@@ -1,0 +1,43 @@
+// The account side's pages: native login ("Connexion"), the account home ("Gérer Mon Compte"),
+// logout, and the "bientôt disponible" pages of flows whose issues have not landed yet.
+#pragma once
+
+#include "account/lockout/lockout_policy.hpp"
+#include "account/password/password_hasher.hpp"
+#include "account/personal_data/personal_data_protector.hpp"
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "core/csrf.hpp"
+#include "core/html_templates.hpp"
+#include "core/random.hpp"
+#include "core/router.hpp"
+#include "storage/database.hpp"
+
+namespace caf::account {
+
+// Everything the account pages share, built once by the composition root. Every member outlives
+// the router.
+struct AccountContext {
+    const config::Config& config;  // config.oidc.session_idle / session_absolute
+    storage::Database& db;
+    const PersonalDataProtector& protector;
+    const PasswordHasher& hasher;  // Argon2 parameters of config.passwords
+    const LockoutPolicy& lockout;
+    const HtmlTemplates& pages;    // web/templates
+    const CsrfGuard& csrf;
+    const Clock& clock;
+    Random& random;                // session ids
+};
+
+// Registers, on `router`:
+//   GET  /connexion                       blocking  login page (?interaction=ID, ?provisoire=1)
+//   POST /connexion                       blocking  login (Argon2id, store)
+//   GET  /connexion/oublier-identifiant   inline    forgets the remembered identifier
+//   GET  /mon-compte                      blocking  account home (SSO session required)
+//   POST /deconnexion                     blocking  ends the SSO session
+//   GET  /deconnexion                     inline    "Vous êtes déconnecté"
+//   GET  /franceconnect, /creer-mon-compte, /mot-de-passe-oublie,
+//        /identifiant-provisoire-oublie   inline    "bientôt disponible" until their issues land
+void register_account_routes(http::Router& router, AccountContext& context);
+
+}  // namespace caf::account

@@ -1,0 +1,19 @@
+// The "Connexion" page (SPEC.md §3): thin handlers that read the request, call LoginService and
+// SsoSessions, and render. Registered as blocking routes (store, Argon2id).
+#pragma once
+
+#include "core/http.hpp"
+
+namespace caf::account {
+
+struct AccountContext;
+
+// GET /connexion[?interaction=ID][&provisoire=1]
+http::Response show_login_page(const http::Request& request, AccountContext& context);
+// POST /connexion[?interaction=ID]: 303 to the resume URL (or /mon-compte) on success, the form
+// again with the French message otherwise.
+http::Response submit_login(const http::Request& request, AccountContext& context);
+// GET /connexion/oublier-identifiant[?interaction=ID]: "Ce n'est pas moi", clears the cookie.
+http::Response forget_remembered_identifier(const http::Request& request, AccountContext& context);
+
+}  // namespace caf::account

@@ -1,0 +1,49 @@
+// Shared page pieces.
+#include "account/pages/page_support.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "core/html_templates.hpp"
+
+namespace caf::account {
+
+std::optional<std::string> interaction_param(const http::Request& request) {
+    auto id = http::find_param(request.query_params(), "interaction");
+    if (!id || id->empty() || id->size() > 128) return std::nullopt;
+    return id;
+}
+
+std::string with_interaction(std::string_view path, const std::optional<std::string>& interaction,
+                             std::string_view extra) {
+    std::string out(path);
+    char sep = '?';
+    if (interaction && !interaction->empty()) {
+        out += "?interaction=" + http::url_encode(*interaction);
+        sep = '&';
+    }
+    if (!extra.empty()) {
+        out += sep;
+        out += extra;
+    }
+    return out;
+}
+
+http::Response refused_form_page(const HtmlTemplates& pages, const std::optional<std::string>& interaction) {
+    return pages.page(403, "account_message",
+                      {{"title", "Formulaire expiré"},
+                       {"heading", "Formulaire expiré"},
+                       {"message", "Pour votre sécurité, ce formulaire n'est plus valable. Revenez à la page de "
+                                   "connexion et recommencez. Si le problème persiste, vérifiez que votre "
+                                   "navigateur accepte les cookies."},
+                       {"link_href", with_interaction("/connexion", interaction)},
+                       {"link_text", "Revenir à la connexion"}});
+}
+
+http::Response expired_interaction_page(const HtmlTemplates& pages) {
+    return pages.page(400, "account_message",
+                      {{"title", "Demande expirée"},
+                       {"heading", "Demande expirée"},
+                       {"message", "Votre demande de connexion a expiré. Retournez sur le site pour recommencer."}});
+}
+
+}  // namespace caf::account

@@ -1,0 +1,30 @@
+// Small pieces every account page uses: the interaction id of the query, links that keep it,
+// the refused-form page.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/http.hpp"
+
+namespace caf {
+class HtmlTemplates;
+}
+
+namespace caf::account {
+
+// The `interaction` query parameter, when present and of a sane size (ids are 43 characters).
+std::optional<std::string> interaction_param(const http::Request& request);
+
+// `path` with "?interaction=ID" when there is one, and `extra` ("provisoire=1") appended.
+std::string with_interaction(std::string_view path, const std::optional<std::string>& interaction,
+                             std::string_view extra = {});
+
+// 403: the form's CSRF token is missing or wrong (an old tab, cookies refused, a forged post).
+http::Response refused_form_page(const HtmlTemplates& pages, const std::optional<std::string>& interaction);
+
+// The interaction is unknown, expired or already used: back to the client's site.
+http::Response expired_interaction_page(const HtmlTemplates& pages);
+
+}  // namespace caf::account
