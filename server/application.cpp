@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "account/account_routes.hpp"
+#include "account/claims/account_claims.hpp"
 #include "account/import/account_import.hpp"
 #include "account/password/password_hasher.hpp"
 #include "account/personal_data/personal_data_protector.hpp"
@@ -20,6 +21,11 @@
 #include "core/html_templates.hpp"
 #include "core/login_contract.hpp"
 #include "core/random.hpp"
+#include "oidc/backchannel_routes.hpp"
+#include "oidc/browser_routes.hpp"
+#include "oidc/claims_source.hpp"
+#include "oidc/clients/client_registry.hpp"
+#include "oidc/provider_context.hpp"
 #include "server/access_log.hpp"
 #include "server/event_log.hpp"
 #include "server/server.hpp"
@@ -81,6 +87,21 @@ account::PersonalDataProtector personal_data_protector(const config::Config& con
     return account::PersonalDataProtector(keys.encryption, keys.lookup);
 }
 
+// The provider reads claims through its own interface; account/ keeps the data.
+class AccountClaimsSource final : public oidc::ClaimsSource {
+public:
+    AccountClaimsSource(storage::Database& db, const account::PersonalDataProtector& protector)
+        : db_(db), protector_(protector) {}
+    std::optional<nlohmann::json> claims(std::int64_t account_id, const std::vector<std::string>& scopes,
+                                         bool include_nir) override {
+        return account::account_claims(db_, protector_, account_id, scopes, include_nir);
+    }
+
+private:
+    storage::Database& db_;
+    const account::PersonalDataProtector& protector_;
+};
+
 // Development: the demo accounts are imported at each start; already present ones are left as is.
 void import_demo_accounts(const config::Config& config, storage::Database& db,
                           const account::PersonalDataProtector& protector, spdlog::logger& events) {
@@ -124,7 +145,14 @@ int run_server(const config::Config& config) {
     account::PasswordHasher hasher(argon2_params(config), random);
     account::LockoutPolicy lockout;
 
+    auto clients = oidc::ClientRegistry::from_config(config);
+    AccountClaimsSource claims(*db, protector);
+    oidc::ProviderContext provider{config,  clients, *keys, *db, claims, pages, csrf, clock, random,
+                                   crypto::hmac_sha256(data_keys.lookup, "caf-connect subject")};
+
     http::Router routes;
+    oidc::register_browser_routes(routes, provider);
+    oidc::register_backchannel_routes(routes, provider);
     account::AccountContext account_context{config, *db, protector, hasher, lockout, pages, csrf, clock, random};
     account::register_account_routes(routes, account_context);
     routes.add("GET", "/", http::Execution::inline_cpu,

@@ -1,0 +1,24 @@
+// The provider's back-channel endpoints — token, userinfo, introspection, revocation — on the
+// router. Every route is blocking: each touches the store (and signs or verifies).
+#pragma once
+
+#include <string_view>
+
+#include "core/router.hpp"
+#include "oidc/provider_context.hpp"
+
+namespace caf::oidc {
+
+// The paths discovery publishes (as issuer + path).
+namespace backchannel_path {
+inline constexpr std::string_view token = "/token";
+inline constexpr std::string_view userinfo = "/userinfo";
+inline constexpr std::string_view introspection = "/introspect";
+inline constexpr std::string_view revocation = "/revoke";
+}  // namespace backchannel_path
+
+// POST /token, GET and POST /userinfo, POST /introspect, POST /revoke. `ctx` must outlive the
+// router; the state the routes share (the private_key_jwt replay cache) lives in their handlers.
+void register_backchannel_routes(http::Router& router, ProviderContext& ctx);
+
+}  // namespace caf::oidc

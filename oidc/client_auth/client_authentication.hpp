@@ -1,0 +1,75 @@
+// Who is calling the token, introspection and revocation endpoints (RFC 6749 §2.3, RFC 7523,
+// OIDC Core §9): client_secret_basic, client_secret_post, private_key_jwt, or none for a public
+// client. The method presented must be the one the client registered; two at once is refused.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/expected.hpp"
+#include "core/http.hpp"
+#include "oidc/clients/client_registry.hpp"
+#include "oidc/errors.hpp"
+#include "oidc/provider_context.hpp"
+
+namespace caf::oidc::client_auth {
+
+inline constexpr std::string_view jwt_bearer_assertion_type = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+struct AuthenticatedClient {
+    const Client* client = nullptr;
+    std::string method;  // the auth method used, as registered
+};
+
+struct ClientAuthFailure {
+    oauth_error error = oauth_error::invalid_client;
+    std::string description;
+    bool used_basic = false;  // invalid_client then answers 401 with WWW-Authenticate: Basic
+};
+
+// The jti of every private_key_jwt assertion accepted, kept until the assertion expires, so each
+// is accepted once (RFC 7523 §3 item 7). In memory and bounded: with several nodes, a replay sent
+// to another node is not seen — a shared store table is needed for that (see the report).
+class AssertionReplayCache {
+public:
+    explicit AssertionReplayCache(std::size_t capacity = 100'000) : capacity_(capacity) {}
+    // True the first time `key` is seen before its expiry; false for a replay, and false (fail
+    // closed) when the cache is full of unexpired entries.
+    bool first_use(const std::string& key, std::int64_t expires_at, std::int64_t now);
+
+private:
+    std::mutex mutex_;
+    std::size_t capacity_;
+    std::map<std::string, std::int64_t> seen_;  // key -> expires_at
+};
+
+class ClientAuthenticator {
+public:
+    ClientAuthenticator(ProviderContext& ctx, AssertionReplayCache& replay_cache) : ctx_(ctx), replay_(replay_cache) {}
+
+    // `form` is the request's decoded body; `endpoint_url` the URL called (an assertion's aud
+    // may name it, the token endpoint or the issuer).
+    expected<AuthenticatedClient, ClientAuthFailure> authenticate(const http::Request& request,
+                                                                  const http::Params& form,
+                                                                  const std::string& endpoint_url);
+
+private:
+    expected<AuthenticatedClient, ClientAuthFailure> by_assertion(const http::Params& form,
+                                                                  const std::string& endpoint_url);
+
+    ProviderContext& ctx_;
+    AssertionReplayCache& replay_;
+};
+
+// RFC 6749 §2.3.1: "Basic base64(urlencode(id) ':' urlencode(secret))". Nullopt when malformed.
+struct BasicCredentials {
+    std::string client_id;
+    std::string secret;
+};
+std::optional<BasicCredentials> parse_basic(std::string_view authorization);
+
+}  // namespace caf::oidc::client_auth

@@ -1,0 +1,78 @@
+// The introspection endpoint.
+#include "oidc/introspection/introspection_endpoint.hpp"
+
+#include <algorithm>
+
+#include "core/login_contract.hpp"
+#include "oidc/client_auth/form_body.hpp"
+#include "oidc/errors.hpp"
+#include "oidc/issuance/access_token_verification.hpp"
+#include "oidc/subject.hpp"
+#include "storage/error.hpp"
+#include "storage/tokens.hpp"
+
+namespace caf::oidc::introspection {
+namespace {
+
+const nlohmann::json inactive{{"active", false}};
+
+// Our access tokens are JWS compact (two dots); refresh tokens are base64url without dots.
+bool looks_like_jws(std::string_view token) { return std::count(token.begin(), token.end(), '.') == 2; }
+
+nlohmann::json access_token_answer(ProviderContext& ctx, const Client& caller, std::string_view token, TimePoint now) {
+    auto active = issuance::verify_active_access_token(ctx, token, now);
+    if (!active) return inactive;
+    if (caller.is_public() && active->record.client_id != caller.id()) return inactive;
+    const auto& claims = active->claims;
+    nlohmann::json answer{{"active", true}, {"token_type", "Bearer"}, {"client_id", active->record.client_id},
+                          {"scope", active->record.scope}, {"exp", active->record.expires_at},
+                          {"iat", active->record.issued_at}};
+    for (const char* name : {"sub", "iss", "aud", "jti", "auth_time", "acr"})
+        if (claims.contains(name)) answer[name] = claims.at(name);
+    return answer;
+}
+
+nlohmann::json refresh_token_answer(ProviderContext& ctx, const Client& caller, std::string_view token, TimePoint now) {
+    auto record = storage::RefreshTokens(ctx.db).find(login::digest(token));
+    const auto now_s = to_unix_seconds(now);
+    if (!record || record->client_id != caller.id() || record->revoked_at || record->rotated_at ||
+        record->expires_at <= now_s || record->idle_expires_at <= now_s)
+        return inactive;
+    return {{"active", true},
+            {"token_type", "refresh_token"},
+            {"client_id", record->client_id},
+            {"scope", record->scope},
+            {"sub", subject_of(ctx, record->account_id)},
+            {"iss", ctx.issuer()},
+            {"iat", record->created_at},
+            // When it stops working if left unused (never past the family's absolute expiry).
+            {"exp", std::min(record->idle_expires_at, record->expires_at)}};
+}
+
+}  // namespace
+
+nlohmann::json introspect(ProviderContext& ctx, const Client& caller, std::string_view token, TimePoint now) {
+    // token_type_hint only speeds up a search (RFC 7662 §2.1); the shapes of our tokens do not overlap.
+    return looks_like_jws(token) ? access_token_answer(ctx, caller, token, now)
+                                 : refresh_token_answer(ctx, caller, token, now);
+}
+
+http::Response handle_introspect(const http::Request& request, ProviderContext& ctx,
+                                 client_auth::ClientAuthenticator& authenticator, const std::string& endpoint_url) {
+    try {
+        auto form = client_auth::parse_form_body(request);
+        if (!form) return token_error_response(oauth_error::invalid_request, form.error());
+        auto client = authenticator.authenticate(request, *form, endpoint_url);
+        if (!client) return token_error_response(client.error().error, client.error().description, client.error().used_basic);
+        auto token = http::find_param(*form, "token");
+        if (!token) return token_error_response(oauth_error::invalid_request, "token is required");
+        auto response = http::Response::json(200, introspect(ctx, *client->client, *token, ctx.clock.now()).dump());
+        response.headers.set("Cache-Control", "no-store");
+        response.headers.set("Pragma", "no-cache");
+        return response;
+    } catch (const storage::StoreError&) {
+        return token_error_response(oauth_error::temporarily_unavailable, "the token store is unavailable");
+    }
+}
+
+}  // namespace caf::oidc::introspection

@@ -1,0 +1,59 @@
+// The token endpoint handler: no rule here, see token_grants.hpp.
+#include "oidc/token/token_endpoint.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "oidc/client_auth/form_body.hpp"
+#include "oidc/token/token_grants.hpp"
+#include "storage/error.hpp"
+
+namespace caf::oidc::token {
+namespace {
+
+http::Response success(const IssuedTokens& tokens) {
+    nlohmann::json body{{"access_token", tokens.access_token},
+                        {"token_type", "Bearer"},
+                        {"expires_in", tokens.expires_in},
+                        {"scope", tokens.scope}};
+    if (tokens.id_token) body["id_token"] = *tokens.id_token;
+    if (tokens.refresh_token) body["refresh_token"] = *tokens.refresh_token;
+    auto response = http::Response::json(200, body.dump());
+    response.headers.set("Cache-Control", "no-store");
+    response.headers.set("Pragma", "no-cache");
+    return response;
+}
+
+GrantOutcome run_grant(ProviderContext& ctx, const Client& client, const http::Params& form) {
+    auto grant_type = http::find_param(form, "grant_type");
+    if (!grant_type) return unexpected<GrantError>{{oauth_error::invalid_request, "grant_type is required"}};
+    using Grant = GrantOutcome (*)(ProviderContext&, const Client&, const http::Params&);
+    Grant grant = *grant_type == "authorization_code"  ? redeem_authorization_code
+                  : *grant_type == "refresh_token"     ? refresh_tokens
+                  : *grant_type == "client_credentials" ? issue_client_credentials
+                                                        : nullptr;
+    if (grant == nullptr) return unexpected<GrantError>{{oauth_error::unsupported_grant_type, "unsupported grant_type"}};
+    if (!client.allows_grant(*grant_type))
+        return unexpected<GrantError>{{oauth_error::unauthorized_client, "grant_type not allowed for this client"}};
+    return grant(ctx, client, form);
+}
+
+}  // namespace
+
+http::Response handle_token(const http::Request& request, ProviderContext& ctx,
+                            client_auth::ClientAuthenticator& authenticator, const std::string& endpoint_url) {
+    try {
+        auto form = client_auth::parse_form_body(request);
+        if (!form) return token_error_response(oauth_error::invalid_request, form.error());
+        auto client = authenticator.authenticate(request, *form, endpoint_url);
+        if (!client) return token_error_response(client.error().error, client.error().description, client.error().used_basic);
+        auto outcome = run_grant(ctx, *client->client, *form);
+        if (!outcome) return token_error_response(outcome.error().error, outcome.error().description);
+        return success(*outcome);
+    } catch (const storage::StoreError& e) {
+        bool transient = e.kind() == storage::ErrorKind::unavailable || e.kind() == storage::ErrorKind::busy;
+        return token_error_response(transient ? oauth_error::temporarily_unavailable : oauth_error::server_error,
+                                    "the token store is unavailable");
+    }
+}
+
+}  // namespace caf::oidc::token

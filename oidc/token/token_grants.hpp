@@ -1,0 +1,50 @@
+// The three grants of the token endpoint as plain functions over an authenticated client and the
+// request's parameters: no HTTP here, the endpoint renders what they return.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/clock.hpp"
+#include "core/expected.hpp"
+#include "core/http.hpp"
+#include "oidc/clients/client_registry.hpp"
+#include "oidc/errors.hpp"
+#include "oidc/provider_context.hpp"
+
+namespace caf::oidc::token {
+
+struct GrantError {
+    oauth_error error;
+    std::string description;
+};
+
+// A successful token response (RFC 6749 §5.1, OIDC Core §3.1.3.3).
+struct IssuedTokens {
+    std::string access_token;
+    std::int64_t expires_in = 0;
+    std::string scope;
+    std::optional<std::string> id_token;
+    std::optional<std::string> refresh_token;
+};
+
+using GrantOutcome = expected<IssuedTokens, GrantError>;
+
+// authorization_code (RFC 6749 §4.1.3, RFC 7636, OIDC Core §3.1.3): single use — a replayed code
+// revokes every token issued from it; the code's client, redirect_uri and PKCE are checked. A
+// refresh token comes with it when the client is registered for the refresh_token grant.
+GrantOutcome redeem_authorization_code(ProviderContext& ctx, const Client& client, const http::Params& form);
+
+// refresh_token (RFC 6749 §6, RFC 9700 §4.14.2): bound to its client, `scope` may only narrow the
+// access token (the new refresh token keeps the original scope), rotated on every use. A rotated
+// token presented again after config.oidc.refresh_reuse_grace seconds revokes its family; within
+// the grace it is refused without revoking (a client retry after a lost response, not theft) and
+// never yields a second token.
+GrantOutcome refresh_tokens(ProviderContext& ctx, const Client& client, const http::Params& form);
+
+// client_credentials (RFC 6749 §4.4): API scopes only, default all the client's API scopes; an
+// access token alone.
+GrantOutcome issue_client_credentials(ProviderContext& ctx, const Client& client, const http::Params& form);
+
+}  // namespace caf::oidc::token

@@ -1,0 +1,87 @@
+// The userinfo endpoint.
+#include "oidc/userinfo/userinfo_endpoint.hpp"
+
+#include <cctype>
+
+#include "oidc/client_auth/form_body.hpp"
+#include "oidc/issuance/access_token_verification.hpp"
+#include "oidc/issuance/scope_set.hpp"
+#include "oidc/subject.hpp"
+#include "storage/error.hpp"
+
+namespace caf::oidc::userinfo {
+namespace {
+
+unexpected<UserinfoError> refuse(oauth_error e, std::string description) {
+    return unexpected<UserinfoError>{UserinfoError{e, std::move(description)}};
+}
+
+bool istarts_with(std::string_view text, std::string_view prefix) {
+    if (text.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(text[i])) != std::tolower(static_cast<unsigned char>(prefix[i])))
+            return false;
+    return true;
+}
+
+}  // namespace
+
+expected<std::string, UserinfoError> bearer_token_of(const http::Request& request) {
+    if (http::find_param(request.query_params(), "access_token"))
+        return refuse(oauth_error::invalid_request, "access tokens are not accepted in the query");
+    std::optional<std::string> from_header;
+    if (auto authorization = request.header("Authorization")) {
+        if (!istarts_with(*authorization, "Bearer "))
+            return refuse(oauth_error::invalid_request, "the Authorization scheme must be Bearer");
+        auto token = authorization->substr(7);
+        while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+        while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+        if (token.empty()) return refuse(oauth_error::invalid_request, "empty bearer token");
+        from_header = std::string(token);
+    }
+    std::optional<std::string> from_form;
+    if (request.method == "POST" && request.header("Content-Type")) {
+        auto form = client_auth::parse_form_body(request);
+        if (form) from_form = http::find_param(*form, "access_token");
+        else if (!from_header) return refuse(oauth_error::invalid_request, form.error());
+    }
+    if (from_header && from_form) return refuse(oauth_error::invalid_request, "more than one access token");
+    if (from_header) return std::move(*from_header);
+    if (from_form && !from_form->empty()) return std::move(*from_form);
+    return refuse(oauth_error::invalid_token, "an access token is required");
+}
+
+expected<nlohmann::json, UserinfoError> userinfo_claims(ProviderContext& ctx, std::string_view access_token,
+                                                        TimePoint now) {
+    auto token = issuance::verify_active_access_token(ctx, access_token, now);
+    if (!token) return refuse(oauth_error::invalid_token, token.error());
+    const auto& record = token->record;
+    auto scopes = issuance::parse_scope(record.scope).value_or(issuance::ScopeSet{});
+    if (!scopes.contains("openid")) return refuse(oauth_error::insufficient_scope, "the openid scope is required");
+    const Client* client = ctx.clients.find(record.client_id);
+    if (client == nullptr || !record.account_id) return refuse(oauth_error::invalid_token, "unknown access token");
+    auto claims = ctx.claims.claims(*record.account_id, issuance::to_vector(scopes), client->config.nir_claim);
+    if (!claims || !claims->is_object()) return refuse(oauth_error::invalid_token, "the account is no longer active");
+    (*claims)["sub"] = subject_of(ctx, *record.account_id);
+    return std::move(*claims);
+}
+
+http::Response handle_userinfo(const http::Request& request, ProviderContext& ctx) {
+    try {
+        auto token = bearer_token_of(request);
+        if (!token) return bearer_error_response(token.error().error, token.error().description);
+        auto claims = userinfo_claims(ctx, *token, ctx.clock.now());
+        if (!claims) return bearer_error_response(claims.error().error, claims.error().description);
+        auto response = http::Response::json(200, claims->dump());
+        response.headers.set("Cache-Control", "no-store");
+        response.headers.set("Pragma", "no-cache");
+        return response;
+    } catch (const storage::StoreError&) {
+        auto response = http::Response::json(503, R"({"error":"temporarily_unavailable"})");
+        response.headers.set("Cache-Control", "no-store");
+        response.headers.set("Retry-After", "5");
+        return response;
+    }
+}
+
+}  // namespace caf::oidc::userinfo

@@ -1,0 +1,34 @@
+// /userinfo (OIDC Core §5.3): the claims of the access token's scopes, for a bearer token sent in
+// the Authorization header (GET or POST) or the `access_token` form field (POST) — never both,
+// never in the query (RFC 6750 §2, RFC 9700 §4.3.2).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "core/clock.hpp"
+#include "core/expected.hpp"
+#include "core/http.hpp"
+#include "oidc/errors.hpp"
+#include "oidc/provider_context.hpp"
+
+namespace caf::oidc::userinfo {
+
+struct UserinfoError {
+    oauth_error error;  // invalid_request, invalid_token or insufficient_scope
+    std::string description;
+};
+
+// The bearer token of a request, as RFC 6750 allows it.
+expected<std::string, UserinfoError> bearer_token_of(const http::Request& request);
+
+// `sub` plus the ClaimsSource claims of the token's scopes (the NIR only for clients configured for
+// it); the token must be active and carry `openid`.
+expected<nlohmann::json, UserinfoError> userinfo_claims(ProviderContext& ctx, std::string_view access_token,
+                                                        TimePoint now);
+
+http::Response handle_userinfo(const http::Request& request, ProviderContext& ctx);
+
+}  // namespace caf::oidc::userinfo
