@@ -14,8 +14,7 @@ namespace caf::oidc {
 namespace {
 
 struct BackchannelState {
-    explicit BackchannelState(ProviderContext& ctx) : authenticator(ctx, replay_cache) {}
-    client_auth::AssertionReplayCache replay_cache;
+    explicit BackchannelState(ProviderContext& ctx) : authenticator(ctx) {}
     client_auth::ClientAuthenticator authenticator;
 };
 

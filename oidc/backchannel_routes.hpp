@@ -18,7 +18,8 @@ inline constexpr std::string_view revocation = "/revoke";
 }  // namespace backchannel_path
 
 // POST /token, GET and POST /userinfo, POST /introspect, POST /revoke. `ctx` must outlive the
-// router; the state the routes share (the private_key_jwt replay cache) lives in their handlers.
+// router; the state the routes share (the client authenticator) lives in their handlers, and the
+// private_key_jwt replay check in the store, so any node can serve any request.
 void register_backchannel_routes(http::Router& router, ProviderContext& ctx);
 
 }  // namespace caf::oidc

@@ -72,7 +72,15 @@ http::Response token_error_response(oauth_error e, std::string_view description,
     return response;
 }
 
-http::Response bearer_error_response(oauth_error e, std::string_view description) {
+http::Response bearer_error_response(std::optional<oauth_error> error, std::string_view description) {
+    if (!error) {
+        // RFC 6750 §3.1: a request without authentication information gets no error code.
+        auto response = http::Response::empty(401);
+        response.headers.set("WWW-Authenticate", "Bearer realm=\"cafconnect\"");
+        response.headers.set("Cache-Control", "no-store");
+        return response;
+    }
+    const oauth_error e = *error;
     int status = e == oauth_error::invalid_token ? 401 : e == oauth_error::insufficient_scope ? 403 : 400;
     auto text = sanitise_description(description);
     nlohmann::json body{{"error", wire_name(e)}};

@@ -2,6 +2,7 @@
 // into responses (RFC 6749 §4.1.2.1 and §5.2, OIDC Core §3.1.2.6, RFC 6750 §3).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -43,8 +44,10 @@ std::string_view wire_name(oauth_error e) noexcept;
 // tried HTTP Basic, 400 otherwise.
 http::Response token_error_response(oauth_error e, std::string_view description, bool client_used_basic = false);
 // A protected resource error (userinfo): 401 (invalid_token) or 403 (insufficient_scope) or 400,
-// with `WWW-Authenticate: Bearer error="…", error_description="…"`.
-http::Response bearer_error_response(oauth_error e, std::string_view description);
+// with `WWW-Authenticate: Bearer realm="cafconnect", error="…", error_description="…"`. Without an
+// error (nullopt: the request carried no access token at all) it is the bare challenge of RFC 6750
+// §3.1: 401, `WWW-Authenticate: Bearer realm="cafconnect"`, no error attribute and an empty body.
+http::Response bearer_error_response(std::optional<oauth_error> e, std::string_view description = {});
 
 }  // namespace caf::oidc
 

@@ -17,10 +17,6 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
-if [[ -f examples/franceconnect/server.mjs ]]; then
-  FC_PORT=8090 node examples/franceconnect/server.mjs >var/franceconnect.log 2>&1 &
-  pids+=($!)
-fi
 if [[ -f examples/portal/server.mjs ]]; then
   PORTAL_PORT=3000 PORTAL_ISSUER=http://localhost:8080 PORTAL_CLIENT_ID=caf-portal \
     PORTAL_CLIENT_SECRET=caf-portal-dev-secret node examples/portal/server.mjs >var/portal.log 2>&1 &
@@ -31,7 +27,7 @@ cat <<TXT
 
   Caf Connect:          http://localhost:8080/  (discovery: /.well-known/openid-configuration)
   Demo caf.fr portal:   http://localhost:3000/  ("Mon Compte" logs in through Caf Connect)
-  Demo accounts:        see examples/demo-accounts.md
+  Demo accounts:        see examples/demo-accounts.md (e.g. 1 63 06 31 555 082 / Demo2024Caf)
   Development outbox:   var/outbox.jsonl (codes sent by mail, SMS or letter)
 
 TXT

@@ -28,6 +28,7 @@
 #include "oidc/provider_context.hpp"
 #include "server/access_log.hpp"
 #include "server/event_log.hpp"
+#include "server/periodic_tasks.hpp"
 #include "server/server.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
@@ -159,6 +160,11 @@ int run_server(const config::Config& config) {
                [](const http::Request&) { return http::Response::redirect(std::string(login::account_home_path)); });
 
     Server server(server_options(config), routes, [&db] { return db->ping(); }, logging);
+    PeriodicTasks housekeeping(events);
+    // `cafconnect keys rotate` runs in another process: every node picks the new key up.
+    housekeeping.add("reload signing keys", std::chrono::seconds(30), [&keys] { keys->reload(); });
+    housekeeping.start();
+
     server.start();
     std::string scheme = config.server.tls_cert ? "https" : "http";
     std::cout << nlohmann::json{{"event", "listening"},

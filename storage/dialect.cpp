@@ -29,4 +29,12 @@ std::string Dialect::insert_or_ignore(std::string_view key_columns,
     return " ON DUPLICATE KEY UPDATE " + std::string(any_column) + " = " + std::string(any_column);
 }
 
+std::string Dialect::insert_or_increment(std::string_view key_columns, std::string_view counter_column) const {
+    const std::string counter(counter_column);
+    if (kind_ == Kind::sqlite) {
+        return " ON CONFLICT(" + std::string(key_columns) + ") DO UPDATE SET " + counter + " = " + counter + " + 1";
+    }
+    return " ON DUPLICATE KEY UPDATE " + counter + " = " + counter + " + 1";
+}
+
 }  // namespace caf::storage

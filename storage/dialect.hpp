@@ -32,6 +32,12 @@ public:
     // Suffix for an INSERT that leaves an existing row untouched (no error). `any_column` is a
     // column of the table (MariaDB needs an assignment).
     std::string insert_or_ignore(std::string_view key_columns, std::string_view any_column) const;
+    // Suffix for an INSERT that, when the row identified by `key_columns` already exists, adds 1
+    // to its `counter_column` instead. For remember-once tables: the row is locked by the
+    // statement, so reading the counter back in the same transaction says whether this
+    // transaction inserted it (0), without a read-then-write race. (The affected-row count cannot
+    // say it: MariaDB, with found rows, counts an untouched duplicate as 1, like an insert.)
+    std::string insert_or_increment(std::string_view key_columns, std::string_view counter_column) const;
 
 private:
     Kind kind_;

@@ -29,6 +29,7 @@ const std::vector<Migration>& migrations();
 //   {str}   indexed text                   TEXT    | VARCHAR(255)
 //   {text}  long text (JSON)               TEXT    | MEDIUMTEXT
 //   {table} table options                  ""      | ENGINE=InnoDB utf8mb4, binary collation
+//   {if_not_exists} ADD COLUMN guard       ""      | IF NOT EXISTS
 std::string render_ddl(std::string_view ddl, const Dialect& dialect);
 
 // One schema statement as the statements to run. A CREATE TABLE may list its secondary indexes

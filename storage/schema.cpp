@@ -224,6 +224,24 @@ R"(CREATE TABLE IF NOT EXISTS drafts (
     INDEX drafts_expiry (expires_at)
 ){table})",
         }},
+        // Used private_key_jwt jtis shared by every node (RFC 7523 §3 item 7: one use each; replays
+        // counts the refused presentations, see storage/client_assertions.hpp), and
+        // the authentication context a refresh token carries so an offline_access grant keeps it
+        // after its SSO session is gone (amr as a JSON array, like sessions.amr). ADD COLUMN IF
+        // NOT EXISTS is MariaDB's; SQLite runs the whole migration in one transaction instead.
+        {6, "client assertion jtis and refresh token authentication context", {
+R"(CREATE TABLE IF NOT EXISTS client_assertion_jtis (
+    client_id {str} NOT NULL,
+    jti {str} NOT NULL,
+    expires_at {int} NOT NULL,
+    replays {int} NOT NULL DEFAULT 0,
+    PRIMARY KEY (client_id, jti),
+    INDEX client_assertion_jtis_expiry (expires_at)
+){table})",
+"ALTER TABLE refresh_tokens ADD COLUMN {if_not_exists}auth_time {int} NULL",
+"ALTER TABLE refresh_tokens ADD COLUMN {if_not_exists}acr {str} NULL",
+"ALTER TABLE refresh_tokens ADD COLUMN {if_not_exists}amr {text} NULL",
+        }},
     };
     return all;
 }

@@ -19,7 +19,8 @@ Store::Store(std::unique_ptr<Database> database)
       dossiers_(*database_),
       notifications_(*database_),
       drafts_(*database_),
-      rate_limits_(*database_) {}
+      rate_limits_(*database_),
+      client_assertions_(*database_) {}
 
 std::unique_ptr<Store> open_store(std::string_view url, std::size_t pool_size, bool run_migrations) {
     auto store = std::make_unique<Store>(open_database(url, pool_size));

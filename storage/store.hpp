@@ -17,6 +17,8 @@
 #include "storage/accounts.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/authorization_codes.hpp"
+#include "storage/cleanup.hpp"
+#include "storage/client_assertions.hpp"
 #include "storage/database.hpp"
 #include "storage/dossiers.hpp"
 #include "storage/drafts.hpp"
@@ -26,6 +28,7 @@
 #include "storage/migrations.hpp"
 #include "storage/notifications.hpp"
 #include "storage/rate_limits.hpp"
+#include "storage/session_end.hpp"
 #include "storage/sessions.hpp"
 #include "storage/tokens.hpp"
 #include "storage/verification_codes.hpp"
@@ -58,6 +61,7 @@ public:
     Notifications& notifications() { return notifications_; }
     Drafts& drafts() { return drafts_; }
     RateLimits& rate_limits() { return rate_limits_; }
+    ClientAssertions& client_assertions() { return client_assertions_; }
 
 private:
     std::unique_ptr<Database> database_;
@@ -76,6 +80,7 @@ private:
     Notifications notifications_;
     Drafts drafts_;
     RateLimits rate_limits_;
+    ClientAssertions client_assertions_;
 };
 
 // open_database + Store; migrates first unless told not to.

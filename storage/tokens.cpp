@@ -3,13 +3,31 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 namespace caf::storage {
 
 namespace {
 
 constexpr std::string_view select_refresh =
     "SELECT digest, family_id, client_id, account_id, scope, session_digest, code_digest, created_at, "
-    "expires_at, idle_expires_at, rotated_at, revoked_at FROM refresh_tokens ";
+    "expires_at, idle_expires_at, rotated_at, revoked_at, auth_time, acr, amr FROM refresh_tokens ";
+
+// amr as a JSON array, as in sessions; NULL when the grant has none.
+Value amr_column(const std::vector<std::string>& amr) {
+    if (amr.empty()) return nullptr;
+    return nlohmann::json(amr).dump();
+}
+
+std::vector<std::string> amr_of(const std::optional<std::string>& column) {
+    std::vector<std::string> out;
+    if (!column) return out;
+    auto amr = nlohmann::json::parse(*column, nullptr, false);
+    if (!amr.is_array()) return out;
+    for (const auto& m : amr)
+        if (m.is_string()) out.push_back(m.get<std::string>());
+    return out;
+}
 
 RefreshToken to_refresh(const Row& r) {
     RefreshToken t;
@@ -25,6 +43,9 @@ RefreshToken to_refresh(const Row& r) {
     t.idle_expires_at = r.integer("idle_expires_at");
     t.rotated_at = r.optional_integer("rotated_at");
     t.revoked_at = r.optional_integer("revoked_at");
+    t.auth_time = r.optional_integer("auth_time");
+    t.acr = r.optional_text("acr");
+    t.amr = amr_of(r.optional_text("amr"));
     return t;
 }
 
@@ -53,11 +74,11 @@ AccessToken to_access(const Row& r) {
 
 void RefreshTokens::create(Connection& c, const RefreshToken& t) {
     c.exec("INSERT INTO refresh_tokens (digest, family_id, client_id, account_id, scope, session_digest, "
-           "code_digest, created_at, expires_at, idle_expires_at, rotated_at, revoked_at) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+           "code_digest, created_at, expires_at, idle_expires_at, rotated_at, revoked_at, auth_time, acr, amr) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
            {Blob{t.digest}, t.family_id, t.client_id, t.account_id, t.scope, nullable_blob(t.session_digest),
             nullable_blob(t.code_digest), t.created_at, t.expires_at, t.idle_expires_at, nullable(t.rotated_at),
-            nullable(t.revoked_at)});
+            nullable(t.revoked_at), nullable(t.auth_time), nullable(t.acr), amr_column(t.amr)});
 }
 
 std::optional<RefreshToken> RefreshTokens::find(Connection& c, const std::string& digest) {
@@ -105,6 +126,15 @@ bool RefreshTokens::revoke(Connection& c, const std::string& digest, std::int64_
 std::int64_t RefreshTokens::revoke_family(Connection& c, const std::string& family_id, std::int64_t now) {
     return c.exec("UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL",
                   {now, family_id});
+}
+
+bool RefreshTokens::family_rotated_since(Connection& c, const std::string& family_id, const std::string& digest,
+                                         std::int64_t since) {
+    auto row = c.query_one(
+        "SELECT COUNT(*) FROM refresh_tokens WHERE family_id = ? AND digest <> ? AND created_at >= ? "
+        "AND rotated_at IS NOT NULL",
+        {family_id, Blob{digest}, since});
+    return row && row->integer(0) > 0;
 }
 
 std::int64_t RefreshTokens::revoke_all_of_account(Connection& c, std::int64_t account_id, std::int64_t now) {

@@ -24,6 +24,12 @@ struct RefreshToken {
     std::int64_t idle_expires_at = 0;  // this token unused for too long
     std::optional<std::int64_t> rotated_at;
     std::optional<std::int64_t> revoked_at;
+    // How the person authenticated for the grant, kept by every rotation: an offline_access
+    // family outlives its SSO session and its ID tokens still carry them. Absent on tokens
+    // issued before migration 6.
+    std::optional<std::int64_t> auth_time;
+    std::optional<std::string> acr;
+    std::vector<std::string> amr;
 };
 
 enum class RotationStatus {
@@ -46,13 +52,18 @@ public:
     void create(Connection& c, const RefreshToken& token);
     std::optional<RefreshToken> find(Connection& c, const std::string& digest);
     // Atomic: spends `old_digest` and stores `new_digest` in the same family, with the family's
-    // absolute expiry, the new idle expiry (capped by the absolute one) and `scope` (defaults to
-    // the old scope). Must run in a write transaction.
+    // absolute expiry, the new idle expiry (capped by the absolute one), `scope` (defaults to
+    // the old scope) and the old token's auth_time, acr and amr. Must run in a write transaction.
     Rotation rotate(Connection& c, const std::string& old_digest, const std::string& new_digest,
                     std::int64_t now, std::int64_t idle_expires_at,
                     const std::optional<std::string>& scope = std::nullopt);
     bool revoke(Connection& c, const std::string& digest, std::int64_t now);
     std::int64_t revoke_family(Connection& c, const std::string& family_id, std::int64_t now);
+    // True when another token of the family than `digest`, issued at or after `since`, has itself
+    // been rotated: the successor of a token rotated at `since` was used, so presenting that token
+    // again is theft, not a client retrying a lost response.
+    bool family_rotated_since(Connection& c, const std::string& family_id, const std::string& digest,
+                              std::int64_t since);
     std::int64_t revoke_all_of_account(Connection& c, std::int64_t account_id, std::int64_t now);
     std::int64_t revoke_all_of_session(Connection& c, const std::string& session_digest, std::int64_t now);
     std::int64_t revoke_issued_from_code(Connection& c, const std::string& code_digest, std::int64_t now);

@@ -12,7 +12,8 @@ struct AccountContext;
 
 // GET /mon-compte: 303 to /connexion without an active session; touches the session (idle expiry).
 http::Response show_account_home(const http::Request& request, AccountContext& context);
-// POST /deconnexion: revokes the session, clears the cookie, 303 to GET /deconnexion.
+// POST /deconnexion: ends the SSO session everywhere it was used (its tokens too, see
+// storage::end_session), clears the cookie, 303 to GET /deconnexion.
 http::Response submit_logout(const http::Request& request, AccountContext& context);
 // GET /deconnexion: "Vous êtes déconnecté".
 http::Response show_logged_out(const http::Request& request, AccountContext& context);

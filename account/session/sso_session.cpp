@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/login_contract.hpp"
+#include "storage/session_end.hpp"
 
 namespace caf::account::session {
 namespace {
@@ -70,7 +71,9 @@ bool SsoSessions::end(const http::Request& request, TimePoint now,
     return db_.transaction([&](storage::Connection& c) {
         auto found = sessions.find_active(c, *digest, now_s);
         if (!found) return false;
-        sessions.revoke(c, *digest, now_s);
+        // The same ending as the provider's /logout: the clients' tokens from this session go
+        // too (SPEC.md §3, "ends it everywhere it was used"), offline_access grants stay.
+        storage::end_session(c, *digest, now_s);
         if (also) also(c, *found);
         return true;
     });

@@ -53,8 +53,10 @@ public:
     // nullopt without a cookie, or for an unknown, expired or revoked session.
     std::optional<storage::Session> current(const http::Request& request, TimePoint now);
 
-    // Revokes the browser's session; `also` runs in the same transaction with the ended session
-    // (audit). False when there was no active session.
+    // Ends the browser's session everywhere it was used (storage::end_session: the session, the
+    // access tokens and the refresh tokens issued from it, except offline_access ones); `also`
+    // runs in the same transaction with the ended session (audit). False when there was no
+    // active session.
     bool end(const http::Request& request, TimePoint now,
              const std::function<void(storage::Connection&, const storage::Session&)>& also = {});
 

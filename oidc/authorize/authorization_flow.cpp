@@ -70,7 +70,9 @@ bool browser_holds_session(const http::Request& request, std::string_view sessio
 bool session_satisfies(const AuthorizationRequest& request, const storage::Session& session,
                        std::string_view session_subject, std::int64_t now) {
     if (request.has_prompt("login") || request.has_prompt("create")) return false;
-    if (request.max_age && now - session.auth_time > *request.max_age) return false;
+    // Times are whole seconds: an auth_time of exactly max_age seconds ago may be up to a second
+    // older, so it no longer satisfies the request (max_age=0 always asks for a new login).
+    if (request.max_age && now - session.auth_time >= *request.max_age) return false;
     if (request.id_token_hint_subject && *request.id_token_hint_subject != session_subject) return false;
     return true;
 }

@@ -66,7 +66,7 @@ bool login_is_fresh_enough(const AuthorizationRequest& request, const login::Log
                            std::int64_t interaction_created_at, std::int64_t now) {
     bool after_request = result.auth_time >= interaction_created_at;
     if (request.has_prompt("login") && !after_request) return false;
-    if (request.max_age && now - result.auth_time > *request.max_age && !after_request) return false;
+    if (request.max_age && now - result.auth_time >= *request.max_age && !after_request) return false;
     return true;
 }
 

@@ -7,6 +7,7 @@
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "oidc/jose/jws.hpp"
+#include "storage/client_assertions.hpp"
 
 namespace caf::oidc::client_auth {
 namespace {
@@ -98,20 +99,6 @@ bool audience_accepted(const nlohmann::json& payload, const std::vector<std::str
 }
 
 }  // namespace
-
-bool AssertionReplayCache::first_use(const std::string& key, std::int64_t expires_at, std::int64_t now) {
-    std::lock_guard lock(mutex_);
-    if (auto it = seen_.find(key); it != seen_.end()) {
-        if (it->second > now) return false;
-        seen_.erase(it);
-    }
-    if (seen_.size() >= capacity_) {
-        std::erase_if(seen_, [now](const auto& entry) { return entry.second <= now; });
-        if (seen_.size() >= capacity_) return false;
-    }
-    seen_.emplace(key, expires_at);
-    return true;
-}
 
 std::optional<BasicCredentials> parse_basic(std::string_view authorization) {
     if (!istarts_with(authorization, "Basic ")) return std::nullopt;
@@ -213,7 +200,11 @@ expected<AuthenticatedClient, ClientAuthFailure> ClientAuthenticator::by_asserti
     auto jti = payload.find("jti");
     if (jti == payload.end() || !jti->is_string() || jti->get_ref<const std::string&>().empty())
         return fail(oauth_error::invalid_client, "client assertion jti is required");
-    if (!replay_.first_use(client_id + '\n' + jti->get<std::string>(), *exp + assertion_leeway, now))
+    const auto& jti_value = jti->get_ref<const std::string&>();
+    if (jti_value.size() > storage::ClientAssertions::max_length || client_id.size() > storage::ClientAssertions::max_length)
+        return fail(oauth_error::invalid_client, "client assertion jti is too long");
+    // Remembered until the assertion could no longer pass the exp check above.
+    if (!storage::ClientAssertions(ctx_.db).remember(client_id, jti_value, *exp + assertion_leeway, now))
         return fail(oauth_error::invalid_client, "client assertion already used");
     return AuthenticatedClient{client, "private_key_jwt"};
 }

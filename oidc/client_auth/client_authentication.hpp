@@ -3,11 +3,9 @@
 // client. The method presented must be the one the client registered; two at once is refused.
 #pragma once
 
-#include <cstddef>
-#include <cstdint>
-#include <map>
-#include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/expected.hpp"
@@ -31,25 +29,11 @@ struct ClientAuthFailure {
     bool used_basic = false;  // invalid_client then answers 401 with WWW-Authenticate: Basic
 };
 
-// The jti of every private_key_jwt assertion accepted, kept until the assertion expires, so each
-// is accepted once (RFC 7523 §3 item 7). In memory and bounded: with several nodes, a replay sent
-// to another node is not seen — a shared store table is needed for that (see the report).
-class AssertionReplayCache {
-public:
-    explicit AssertionReplayCache(std::size_t capacity = 100'000) : capacity_(capacity) {}
-    // True the first time `key` is seen before its expiry; false for a replay, and false (fail
-    // closed) when the cache is full of unexpired entries.
-    bool first_use(const std::string& key, std::int64_t expires_at, std::int64_t now);
-
-private:
-    std::mutex mutex_;
-    std::size_t capacity_;
-    std::map<std::string, std::int64_t> seen_;  // key -> expires_at
-};
-
+// A private_key_jwt assertion is accepted once (RFC 7523 §3 item 7): its jti is remembered in the
+// store (storage::ClientAssertions, ctx.db) until it expires, so a replay is refused by every node.
 class ClientAuthenticator {
 public:
-    ClientAuthenticator(ProviderContext& ctx, AssertionReplayCache& replay_cache) : ctx_(ctx), replay_(replay_cache) {}
+    explicit ClientAuthenticator(ProviderContext& ctx) : ctx_(ctx) {}
 
     // `form` is the request's decoded body; `endpoint_url` the URL called (an assertion's aud
     // may name it, the token endpoint or the issuer).
@@ -62,7 +46,6 @@ private:
                                                                   const std::string& endpoint_url);
 
     ProviderContext& ctx_;
-    AssertionReplayCache& replay_;
 };
 
 // RFC 6749 §2.3.1: "Basic base64(urlencode(id) ':' urlencode(secret))". Nullopt when malformed.

@@ -61,10 +61,11 @@ nlohmann::json discovery_document(const ProviderContext& ctx) {
     std::sort(api_scopes.begin(), api_scopes.end());
     scopes.insert(scopes.end(), api_scopes.begin(), api_scopes.end());
 
-    const std::vector<std::string> client_auth_methods{"client_secret_basic", "client_secret_post", "private_key_jwt"};
+    // "none" is a public client (the mobile app) naming itself by client_id: at /token, and at
+    // /revoke and /introspect for its own tokens (RFC 7009: the app's logout revokes them).
+    const std::vector<std::string> client_auth_methods{"client_secret_basic", "client_secret_post", "private_key_jwt",
+                                                       "none"};
     const std::vector<std::string> client_assertion_algs{"RS256", "ES256", "PS256"};
-    std::vector<std::string> token_auth_methods = client_auth_methods;
-    token_auth_methods.emplace_back("none");
 
     return {
         {"issuer", issuer},
@@ -80,7 +81,7 @@ nlohmann::json discovery_document(const ProviderContext& ctx) {
         {"grant_types_supported", {"authorization_code", "refresh_token", "client_credentials"}},
         {"subject_types_supported", {"public"}},
         {"id_token_signing_alg_values_supported", {"RS256", "ES256"}},
-        {"token_endpoint_auth_methods_supported", token_auth_methods},
+        {"token_endpoint_auth_methods_supported", client_auth_methods},
         {"token_endpoint_auth_signing_alg_values_supported", client_assertion_algs},
         {"introspection_endpoint_auth_methods_supported", client_auth_methods},
         {"introspection_endpoint_auth_signing_alg_values_supported", client_assertion_algs},

@@ -9,8 +9,8 @@
 #include "oidc/authorize/pages.hpp"
 #include "oidc/subject.hpp"
 #include "storage/audit_log.hpp"
+#include "storage/session_end.hpp"
 #include "storage/sessions.hpp"
-#include "storage/tokens.hpp"
 
 namespace caf::oidc {
 namespace {
@@ -96,39 +96,20 @@ http::Response confirmation_page(const ProviderContext& ctx, const http::Request
     return response;
 }
 
-// storage::RefreshTokens::revoke_all_of_session would also end offline_access grants, which must
-// outlive the SSO session (OIDC Core §11): list the session's live tokens and spare those.
-// TODO(storage): replace with a repository query (asked of the storage owner).
-std::int64_t revoke_session_refresh_tokens_except_offline(storage::RefreshTokens& refresh_tokens, storage::Connection& c,
-                                                          const std::string& session_digest, std::int64_t now) {
-    auto rows = c.query("SELECT digest, scope FROM refresh_tokens WHERE session_digest = ? AND revoked_at IS NULL",
-                        {storage::Blob{session_digest}});
-    std::int64_t revoked = 0;
-    for (const auto& row : rows) {
-        std::string scope(1, ' ');
-        scope.append(row.text("scope")).push_back(' ');
-        if (scope.find(" offline_access ") != std::string::npos) continue;
-        if (refresh_tokens.revoke(c, row.blob("digest"), now)) ++revoked;
-    }
-    return revoked;
-}
-
 }  // namespace
 
 bool end_sso_session(const ProviderContext& ctx, const std::string& session_digest,
                      const std::optional<std::string>& client_id, std::string_view initiated_by) {
     const auto now = to_unix_seconds(ctx.clock.now());
     storage::Sessions sessions{ctx.db};
-    storage::AccessTokens access_tokens{ctx.db};
-    storage::RefreshTokens refresh_tokens{ctx.db};
     storage::AuditLog audit{ctx.db};
     return ctx.db.transaction([&](storage::Connection& c) {
         auto session = sessions.find(c, session_digest);
         if (!session || session->revoked_at) return false;
-        sessions.revoke(c, session_digest, now);
-        revoke_session_refresh_tokens_except_offline(refresh_tokens, c, session_digest, now);
-        access_tokens.revoke_all_of_session(c, session_digest, now);
-        nlohmann::json details{{"initiated_by", initiated_by}};
+        const auto ended = storage::end_session(c, session_digest, now);
+        nlohmann::json details{{"initiated_by", initiated_by},
+                               {"revoked_access_tokens", ended.access_tokens_revoked},
+                               {"revoked_refresh_tokens", ended.refresh_tokens_revoked}};
         if (client_id) details["client_id"] = *client_id;
         audit.append(c, {now, "account", std::to_string(session->account_id), "session.logout", session->account_id,
                          std::move(details)});

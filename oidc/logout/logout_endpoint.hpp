@@ -18,9 +18,9 @@ inline constexpr std::string_view logout_csrf_purpose = "logout";
 
 http::Response handle_logout(const ProviderContext& ctx, const http::Request& request);
 
-// Ends the SSO session `session_digest`: the session, its access tokens and its refresh tokens
-// except those granted offline_access, with an audit entry. False when there was nothing live
-// to end.
+// Ends the SSO session `session_digest` with storage::end_session (the session, its access tokens
+// and its refresh tokens except those granted offline_access) and an audit entry, in one
+// transaction. False when there was nothing live to end.
 bool end_sso_session(const ProviderContext& ctx, const std::string& session_digest,
                      const std::optional<std::string>& client_id, std::string_view initiated_by);
 

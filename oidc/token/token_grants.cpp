@@ -94,9 +94,18 @@ Grant grant_from_code(const Client& client, const storage::AuthorizationCode& co
     return g;
 }
 
-// A refreshed grant's authentication facts come from its SSO session while it exists; an
-// offline_access grant can outlive it, and then the ID token carries none.
-void add_session_facts(storage::Connection& c, ProviderContext& ctx, Grant& grant) {
+// A refreshed grant keeps the authentication facts of the code it came from: they travel with the
+// refresh token (an offline_access family outlives its SSO session, and a later login on the same
+// session must not change what an earlier grant says). Tokens stored before the refresh token
+// carried them fall back to their session while it exists.
+void add_authentication_facts(storage::Connection& c, ProviderContext& ctx, const storage::RefreshToken& token,
+                              Grant& grant) {
+    if (token.auth_time) {
+        grant.auth_time = token.auth_time;
+        grant.acr = token.acr.value_or("");
+        grant.amr = token.amr;
+        return;
+    }
     if (!grant.session_digest) return;
     if (auto session = storage::Sessions(ctx.db).find(c, *grant.session_digest)) {
         grant.auth_time = session->auth_time;
@@ -161,6 +170,9 @@ GrantOutcome redeem_authorization_code(ProviderContext& ctx, const Client& clien
         // the mobile app); the family is created first so its access tokens belong to it.
         if (client.allows_grant("refresh_token")) {
             auto minted = issuance::mint_refresh_token(ctx, recorded.grant, now);
+            minted.record.auth_time = recorded.grant.auth_time;
+            if (!recorded.grant.acr.empty()) minted.record.acr = recorded.grant.acr;
+            minted.record.amr = recorded.grant.amr;
             refresh.create(c, minted.record);
             recorded.grant.family_id = minted.record.family_id;
             recorded.refresh_token = std::move(minted.token);
@@ -227,8 +239,11 @@ GrantOutcome refresh_tokens(ProviderContext& ctx, const Client& client, const ht
         auto current = refresh.find(c, digest);
         if (!current || current->client_id != client.id())
             return GrantError{oauth_error::invalid_grant, "unknown refresh token"};
+        // A retry is within the grace window (strictly: times are whole seconds) and only while
+        // the token it was rotated into has not been used; anything else is reuse.
         if (current->rotated_at && !current->revoked_at &&
-            now_s - *current->rotated_at <= static_cast<std::int64_t>(ctx.config.oidc.refresh_reuse_grace)) {
+            now_s - *current->rotated_at < static_cast<std::int64_t>(ctx.config.oidc.refresh_reuse_grace) &&
+            !refresh.family_rotated_since(c, current->family_id, current->digest, *current->rotated_at)) {
             // Most likely the client lost the response to its previous refresh: not theft, so the
             // family lives on, but no second token either (the first answer's tokens stay valid).
             audit(c, ctx, now_s, client, "oidc.refresh_token_retried", current->account_id,
@@ -258,7 +273,7 @@ GrantOutcome refresh_tokens(ProviderContext& ctx, const Client& client, const ht
         grant.session_digest = stored.session_digest;
         grant.code_digest = stored.code_digest;  // a later replay of the original code reaches these too
         grant.family_id = stored.family_id;
-        add_session_facts(c, ctx, grant);
+        add_authentication_facts(c, ctx, stored, grant);
         auto minted = issuance::mint_access_token(ctx, grant, now);
         if (!minted) return GrantError{oauth_error::server_error, "cannot sign the access token"};
         access.record(c, minted->record);

@@ -12,7 +12,7 @@
 namespace caf::oidc::userinfo {
 namespace {
 
-unexpected<UserinfoError> refuse(oauth_error e, std::string description) {
+unexpected<UserinfoError> refuse(std::optional<oauth_error> e, std::string description) {
     return unexpected<UserinfoError>{UserinfoError{e, std::move(description)}};
 }
 
@@ -48,7 +48,7 @@ expected<std::string, UserinfoError> bearer_token_of(const http::Request& reques
     if (from_header && from_form) return refuse(oauth_error::invalid_request, "more than one access token");
     if (from_header) return std::move(*from_header);
     if (from_form && !from_form->empty()) return std::move(*from_form);
-    return refuse(oauth_error::invalid_token, "an access token is required");
+    return refuse(std::nullopt, "an access token is required");
 }
 
 expected<nlohmann::json, UserinfoError> userinfo_claims(ProviderContext& ctx, std::string_view access_token,

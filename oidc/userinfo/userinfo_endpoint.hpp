@@ -3,6 +3,7 @@
 // never in the query (RFC 6750 §2, RFC 9700 §4.3.2).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,7 +18,9 @@
 namespace caf::oidc::userinfo {
 
 struct UserinfoError {
-    oauth_error error;  // invalid_request, invalid_token or insufficient_scope
+    // invalid_request, invalid_token or insufficient_scope; none when the request carried no
+    // access token at all (RFC 6750 §3.1: the challenge then names no error).
+    std::optional<oauth_error> error;
     std::string description;
 };
 

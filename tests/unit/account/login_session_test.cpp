@@ -2,6 +2,7 @@
 #include "login_fixture.hpp"
 
 #include "account/pages/account_home.hpp"
+#include "storage/tokens.hpp"
 
 namespace caf::account::test {
 namespace {
@@ -74,6 +75,35 @@ TEST_F(LoginTest, LogoutRevokesTheSessionAndClearsTheCookie) {
 
     browser_.cookies[std::string(login::session_cookie)] = id;  // a copy kept somewhere
     EXPECT_EQ(get("/mon-compte").status, 303);
+}
+
+TEST_F(LoginTest, LogoutEndsTheSessionEverywhereItWasUsed) {
+    add_jean();
+    login(jean_nir, jean_password);
+    const auto digest = login::digest(browser_.cookies.at(std::string(login::session_cookie)));
+    const auto now = to_unix_seconds(clock_.now());
+    const auto account = storage::Sessions(*db_).find_active(digest, now)->account_id;
+    // What the provider issued to two clients from this session.
+    storage::RefreshTokens refresh(*db_);
+    refresh.create({"rt-portal", "f1", "portal", account, "openid profile", digest, std::nullopt, now, now + 3600,
+                    now + 3600, std::nullopt, std::nullopt});
+    refresh.create({"rt-mobile", "f2", "mobile", account, "openid offline_access", digest, std::nullopt, now,
+                    now + 3600, now + 3600, std::nullopt, std::nullopt});
+    storage::AccessToken access;
+    access.jti = "at-portal";
+    access.client_id = "portal";
+    access.account_id = account;
+    access.scope = "openid profile";
+    access.issued_at = now;
+    access.expires_at = now + 300;
+    access.session_digest = digest;
+    storage::AccessTokens(*db_).record(access);
+
+    ASSERT_EQ(post("/deconnexion", {}, "logout").status, 303);
+
+    EXPECT_TRUE(refresh.find("rt-portal")->revoked_at.has_value());
+    EXPECT_FALSE(refresh.find("rt-mobile")->revoked_at.has_value()) << "offline_access outlives the session";
+    EXPECT_TRUE(storage::AccessTokens(*db_).find("at-portal")->revoked_at.has_value());
 }
 
 TEST_F(LoginTest, LogoutNeedsItsCsrfToken) {

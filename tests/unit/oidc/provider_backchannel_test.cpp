@@ -3,8 +3,11 @@
 #include <algorithm>
 
 #include "backchannel_fixture.hpp"
+#include "oidc/client_auth/client_authentication.hpp"
 #include "oidc/jose/jws.hpp"
 #include "oidc/subject.hpp"
+#include "storage/session_end.hpp"
+#include "storage/sessions.hpp"
 
 namespace caf::oidc::test {
 namespace {
@@ -207,6 +210,18 @@ TEST_F(RefreshGrant, RefreshRotatesAndReuseRevokesTheFamily) {
     EXPECT_EQ(error_of(portal_refresh(first)), "invalid_grant");
     EXPECT_EQ(error_of(portal_refresh(third)), "invalid_grant");
     EXPECT_EQ(userinfo(access).status, 401);
+    EXPECT_TRUE(contains(audit_actions(), "oidc.refresh_token_reused"));
+}
+
+TEST_F(RefreshGrant, ReuseAfterTheSuccessorWasUsedRevokesTheFamilyEvenWithinGrace) {
+    std::string first = body(redeem_portal_code(issue_code("portal", portal_redirect)))["refresh_token"];
+    std::string second = body(portal_refresh(first))["refresh_token"];
+    auto third_response = portal_refresh(second);
+    ASSERT_EQ(third_response.status, 200) << third_response.body;
+    std::string third = body(third_response)["refresh_token"];
+    // Same second, well within the grace window: but `second` was used, so `first` is stolen.
+    EXPECT_EQ(error_of(portal_refresh(first)), "invalid_grant");
+    EXPECT_EQ(error_of(portal_refresh(third)), "invalid_grant");
     EXPECT_TRUE(contains(audit_actions(), "oidc.refresh_token_reused"));
 }
 
@@ -468,6 +483,148 @@ TEST_F(TokenEndpoint, ResponsesAreNoStore) {
     EXPECT_TRUE(no_store(userinfo("garbage")));
     EXPECT_TRUE(no_store(partner_call("/introspect", {{"token", access}})));
     EXPECT_TRUE(no_store(partner_call("/revoke", {{"token", access}})));
+}
+
+// --- follow-ups: replay across nodes, authentication context on refresh, RFC 6750 §3.1 ---
+
+TEST_F(ClientAuthentication, AssertionReplayedToAnotherNodeIsRefused) {
+    // A second node: its own Database object on the same store, its own context and routes.
+    auto other_db = storage::open_database("sqlite:" + (tmp_.path() / "store.db").string());
+    ProviderContext other_ctx{config_, *clients_, *keys_, *other_db, claims_, *pages_,
+                              csrf_, clock_, system_random(), "subject-secret"};
+    http::Router other_node;
+    register_backchannel_routes(other_node, other_ctx);
+    auto redeem_at = [&](http::Router& node, const std::string& assertion) {
+        http::Request request;
+        request.method = "POST";
+        request.path = request.target = "/token";
+        request.headers.set("Content-Type", "application/x-www-form-urlencoded");
+        request.body = http::encode_params({{"grant_type", "authorization_code"},
+                                            {"code", issue_code("jwt-client", jwt_client_redirect)},
+                                            {"redirect_uri", jwt_client_redirect},
+                                            {"client_assertion_type", std::string(client_auth::jwt_bearer_assertion_type)},
+                                            {"client_assertion", assertion}});
+        return node.find("POST", "/token").route->handler(request);
+    };
+    auto assertion = client_assertion();
+    ASSERT_EQ(redeem_at(router_, assertion).status, 200);
+    auto replay = redeem_at(other_node, assertion);
+    EXPECT_EQ(replay.status, 400);
+    EXPECT_EQ(error_of(replay), "invalid_client");
+    EXPECT_EQ(redeem_at(other_node, client_assertion()).status, 200) << "a fresh assertion is fine on either node";
+}
+
+TEST_F(ClientAuthentication, OverlongJtiIsRefused) {
+    auto response = call("POST", "/token",
+                         {{"grant_type", "authorization_code"},
+                          {"code", issue_code("jwt-client", jwt_client_redirect)},
+                          {"redirect_uri", jwt_client_redirect},
+                          {"client_assertion_type", std::string(client_auth::jwt_bearer_assertion_type)},
+                          {"client_assertion", client_assertion({{"jti", std::string(256, 'j')}})}});
+    EXPECT_EQ(error_of(response), "invalid_client");
+}
+
+class RefreshContext : public BackchannelTest {
+protected:
+    nlohmann::json id_token_claims(const http::Response& response) {
+        auto verified = jose::verify(body(response)["id_token"].get<std::string>(), keys_->jwks(clock_.now()),
+                                     {jose::Algorithm::RS256, jose::Algorithm::ES256});
+        EXPECT_TRUE(verified.has_value());
+        return verified ? nlohmann::json::parse(verified->payload) : nlohmann::json::object();
+    }
+    // The SSO session the fixture's codes name (login::digest("session-cookie")).
+    void open_fixture_session(std::int64_t auth_time) {
+        storage::Session s;
+        s.digest = login::digest("session-cookie");
+        s.account_id = account_;
+        s.auth_time = auth_time;
+        s.amr = {"pwd"};
+        s.acr = "eidas1";
+        s.created_at = auth_time;
+        s.last_seen_at = now();
+        s.idle_expires_at = now() + 1800;
+        s.absolute_expires_at = now() + 3600;
+        storage::Sessions(*db_).create(s);
+    }
+    http::Response mobile_token(http::Params form) {
+        form.emplace_back("client_id", "mobile");
+        return call("POST", "/token", form);
+    }
+};
+
+TEST_F(RefreshContext, OfflineRefreshAfterTheSessionEndedKeepsAuthTimeAcrAndAmr) {
+    open_fixture_session(now() - 5);
+    auto code = issue_code("mobile", mobile_redirect,
+                           {{"scope", "openid offline_access"},
+                            {"code_challenge", pkce_challenge(verifier)},
+                            {"code_challenge_method", "S256"},
+                            {"acr", "eidas2"},
+                            {"amr", {"fc", "pwd"}}});
+    auto first = mobile_token({{"grant_type", "authorization_code"}, {"code", code},
+                               {"redirect_uri", mobile_redirect}, {"code_verifier", verifier}});
+    ASSERT_EQ(first.status, 200) << first.body;
+    const std::int64_t auth_time = now() - 5;
+
+    // The person logs out: the SSO session ends, the offline_access grant lives on.
+    db_->transaction([&](storage::Connection& c) { storage::end_session(c, login::digest("session-cookie"), now()); });
+    clock_.advance(std::chrono::hours(2));
+
+    auto refreshed = mobile_token({{"grant_type", "refresh_token"}, {"refresh_token", body(first)["refresh_token"]}});
+    ASSERT_EQ(refreshed.status, 200) << refreshed.body;
+    auto claims = id_token_claims(refreshed);
+    EXPECT_EQ(claims["auth_time"], auth_time);
+    EXPECT_EQ(claims["acr"], "eidas2");
+    EXPECT_EQ(claims["amr"], nlohmann::json({"fc", "pwd"}));
+
+    // And again after a second rotation.
+    auto again = mobile_token({{"grant_type", "refresh_token"}, {"refresh_token", body(refreshed)["refresh_token"]}});
+    ASSERT_EQ(again.status, 200) << again.body;
+    EXPECT_EQ(id_token_claims(again)["auth_time"], auth_time);
+}
+
+TEST_F(RefreshContext, RefreshWithoutAnySessionRowKeepsTheCodesContext) {
+    // The fixture's codes name a session that was never stored (or was purged since).
+    auto tokens = body(redeem_portal_code(issue_code("portal", portal_redirect)));
+    const std::int64_t auth_time = now() - 5;
+    clock_.advance(std::chrono::minutes(10));
+    auto refreshed = portal_refresh(tokens["refresh_token"]);
+    ASSERT_EQ(refreshed.status, 200) << refreshed.body;
+    auto claims = id_token_claims(refreshed);
+    EXPECT_EQ(claims["auth_time"], auth_time);
+    EXPECT_EQ(claims["acr"], "eidas1");
+    EXPECT_EQ(claims["amr"], nlohmann::json({"pwd"}));
+}
+
+TEST_F(Userinfo, NoAccessTokenAtAllGetsTheBareBearerChallenge) {
+    for (const auto& response : {call("GET", "/userinfo", {}), call("POST", "/userinfo", {})}) {
+        EXPECT_EQ(response.status, 401);
+        EXPECT_EQ(response.headers.get("WWW-Authenticate").value_or(""), "Bearer realm=\"cafconnect\"");
+        EXPECT_EQ(response.body.find("error"), std::string::npos) << response.body;
+        EXPECT_EQ(response.headers.get("Cache-Control").value_or(""), "no-store");
+    }
+}
+
+TEST_F(Userinfo, InvalidAccessTokenKeepsTheInvalidTokenError) {
+    auto response = userinfo("garbage");
+    EXPECT_EQ(response.status, 401);
+    auto challenge = std::string(response.headers.get("WWW-Authenticate").value_or(""));
+    EXPECT_EQ(challenge.rfind("Bearer realm=\"cafconnect\", error=\"invalid_token\"", 0), 0u) << challenge;
+    EXPECT_EQ(error_of(response), "invalid_token");
+}
+
+TEST_F(Revocation, PublicClientRevokesItsOwnTokensWithNoSecret) {
+    auto code = issue_code("mobile", mobile_redirect,
+                           {{"scope", "openid offline_access"},
+                            {"code_challenge", pkce_challenge(verifier)},
+                            {"code_challenge_method", "S256"}});
+    auto tokens = body(call("POST", "/token",
+                            {{"grant_type", "authorization_code"}, {"code", code}, {"redirect_uri", mobile_redirect},
+                             {"code_verifier", verifier}, {"client_id", "mobile"}}));
+    std::string refresh = tokens["refresh_token"];
+    EXPECT_EQ(call("POST", "/revoke", {{"token", refresh}, {"client_id", "mobile"}}).status, 200);
+    EXPECT_EQ(error_of(call("POST", "/token",
+                            {{"grant_type", "refresh_token"}, {"refresh_token", refresh}, {"client_id", "mobile"}})),
+              "invalid_grant");
 }
 
 }  // namespace

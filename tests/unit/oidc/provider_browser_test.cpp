@@ -120,6 +120,10 @@ TEST_F(Discovery, DocumentNamesTheIssuerExactlyAndEveryEndpoint) {
     EXPECT_EQ(doc["prompt_values_supported"], nlohmann::json({"none", "login", "consent", "create"}));
     EXPECT_TRUE(contains(doc["token_endpoint_auth_methods_supported"], "private_key_jwt"));
     EXPECT_TRUE(contains(doc["token_endpoint_auth_methods_supported"], "none"));
+    // A public client revokes and introspects its own tokens (RFC 7009: the mobile app's logout).
+    EXPECT_TRUE(contains(doc["revocation_endpoint_auth_methods_supported"], "none"));
+    EXPECT_TRUE(contains(doc["introspection_endpoint_auth_methods_supported"], "none"));
+    EXPECT_TRUE(contains(doc["revocation_endpoint_auth_methods_supported"], "private_key_jwt"));
     EXPECT_TRUE(contains(doc["scopes_supported"], "offline_access"));
     EXPECT_TRUE(contains(doc["scopes_supported"], "caf_api.read"));
     EXPECT_TRUE(contains(doc["grant_types_supported"], "client_credentials"));
@@ -665,6 +669,35 @@ TEST_F(Logout, ValidHintAndRegisteredUriRedirectWithStateAndEndTheSession) {
     auto audit = storage::AuditLog{*db_}.list({.account_id = account});
     ASSERT_EQ(audit.size(), 1u);
     EXPECT_EQ(audit[0].action, "session.logout");
+}
+
+TEST_F(Logout, EndingTheSessionRevokesItsAccessTokensAndAuditsTheCounts) {
+    auto account = create_account();
+    auto session = open_session(account, now() - 60);
+    auto digest = login::digest(session);
+    storage::AccessTokens access{*db_};
+    storage::AccessToken token;
+    token.jti = "at-session";
+    token.client_id = "caf-portal";
+    token.account_id = account;
+    token.scope = "openid";
+    token.issued_at = now();
+    token.expires_at = now() + 300;
+    token.session_digest = digest;
+    access.record(token);
+    storage::RefreshTokens{*db_}.create({"rt-session", "f1", "caf-portal", account, "openid offline_access_x", digest,
+                                         std::nullopt, now(), now() + 3600, now() + 3600, std::nullopt,
+                                         std::nullopt});
+
+    auto response = logout({{"id_token_hint", id_token_for(account, "caf-portal")}}, session_cookie(session));
+    ASSERT_EQ(response.status, 200);
+    EXPECT_TRUE(access.find("at-session")->revoked_at.has_value());
+    EXPECT_TRUE(storage::RefreshTokens{*db_}.find("rt-session")->revoked_at.has_value())
+        << "offline_access must be the whole scope word";
+    auto audit = storage::AuditLog{*db_}.list({.account_id = account});
+    ASSERT_EQ(audit.size(), 1u);
+    EXPECT_EQ(audit[0].details["revoked_access_tokens"], 1);
+    EXPECT_EQ(audit[0].details["revoked_refresh_tokens"], 1);
 }
 
 TEST_F(Logout, TamperedHintShowsAPageAndNeverRedirects) {
