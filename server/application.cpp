@@ -30,6 +30,7 @@
 #include "server/event_log.hpp"
 #include "server/periodic_tasks.hpp"
 #include "server/server.hpp"
+#include "storage/cleanup.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
 
@@ -163,6 +164,9 @@ int run_server(const config::Config& config) {
     PeriodicTasks housekeeping(events);
     // `cafconnect keys rotate` runs in another process: every node picks the new key up.
     housekeeping.add("reload signing keys", std::chrono::seconds(30), [&keys] { keys->reload(); });
+    // Expired interactions, codes, sessions, tokens and drafts are deleted in short transactions.
+    housekeeping.add("purge expired rows", std::chrono::minutes(10),
+                     [&db, &clock] { storage::purge_expired(*db, to_unix_seconds(clock.now())); });
     housekeeping.start();
 
     server.start();
