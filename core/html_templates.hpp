@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/http.hpp"
+#include "core/mustache_template.hpp"
 
 namespace caf {
 
@@ -31,8 +32,7 @@ public:
     bool has(const std::string& name) const { return templates_.contains(name); }
 
 private:
-    struct Compiled;
-    std::map<std::string, std::shared_ptr<const Compiled>> templates_;
+    std::map<std::string, MustacheTemplate> templates_;
 };
 
 }  // namespace caf

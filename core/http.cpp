@@ -20,6 +20,16 @@ int hex_value(char c) {
     return -1;
 }
 
+Response with_body(int status, std::string content_type, std::string body) {
+    Response r;
+    r.status = status;
+    r.headers.set("Content-Type", std::move(content_type));
+    r.body = std::move(body);
+    return r;
+}
+
+}  // namespace
+
 std::optional<std::string> percent_decode(std::string_view text) {
     std::string out;
     out.reserve(text.size());
@@ -39,16 +49,6 @@ std::optional<std::string> percent_decode(std::string_view text) {
     }
     return out;
 }
-
-Response with_body(int status, std::string content_type, std::string body) {
-    Response r;
-    r.status = status;
-    r.headers.set("Content-Type", std::move(content_type));
-    r.body = std::move(body);
-    return r;
-}
-
-}  // namespace
 
 std::optional<std::string_view> Headers::get(std::string_view name) const {
     for (const auto& [n, v] : fields_)

@@ -29,6 +29,8 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 
 // application/x-www-form-urlencoded or a query string; nullopt on malformed percent-encoding.
 std::optional<Params> parse_urlencoded(std::string_view text);
+// One form-urlencoded component ('+' is a space); nullopt on malformed percent-encoding.
+std::optional<std::string> percent_decode(std::string_view text);
 std::string url_encode(std::string_view text);
 std::string encode_params(const Params& params);
 // The first value of `name`, if any.

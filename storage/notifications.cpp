@@ -44,14 +44,26 @@ std::optional<Notification> Notifications::find(Connection& c, std::int64_t id) 
 }
 
 std::vector<Notification> Notifications::claim_due(Connection& c, std::int64_t now, int limit,
-                                                   std::int64_t lease_seconds) {
+                                                   std::int64_t lease_seconds, const std::vector<std::string>& channels) {
+    std::string channel_filter;
+    Params params;
+    if (!channels.empty()) {
+        channel_filter = "channel IN (";
+        for (std::size_t i = 0; i < channels.size(); ++i) {
+            channel_filter += i ? ", ?" : "?";
+            params.emplace_back(channels[i]);
+        }
+        channel_filter += ") AND ";
+    }
+    params.emplace_back(now);
+    params.emplace_back(std::int64_t{std::max(limit, 1)});
     // For a claimed row next_attempt_at is the end of its lease, so one condition covers both
     // "pending and due" and "claimed but abandoned".
-    auto rows = c.query(std::string(select_notification) +
-                            "WHERE status IN ('pending', 'sending') AND next_attempt_at <= ? "
+    auto rows = c.query(std::string(select_notification) + "WHERE " + channel_filter +
+                            "status IN ('pending', 'sending') AND next_attempt_at <= ? "
                             "ORDER BY next_attempt_at, id LIMIT ?" +
                             std::string(c.dialect().for_update_skip_locked()),
-                        {now, std::int64_t{std::max(limit, 1)}});
+                        params);
     std::vector<Notification> claimed;
     for (const auto& row : rows) {
         Notification n = to_notification(row);

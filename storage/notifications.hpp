@@ -43,7 +43,10 @@ public:
     std::optional<Notification> find(Connection& c, std::int64_t id);
     // Claims up to `limit` due rows (pending, or claimed with an expired lease) for
     // `lease_seconds`: attempts + 1, status "sending". Must run in a write transaction.
-    std::vector<Notification> claim_due(Connection& c, std::int64_t now, int limit, std::int64_t lease_seconds);
+    // `channels`: only rows of these channels ("email", "sms", "letter"); empty: every channel.
+    // Letters wait for the print service, so the mail/SMS dispatcher claims the other two only.
+    std::vector<Notification> claim_due(Connection& c, std::int64_t now, int limit, std::int64_t lease_seconds,
+                                        const std::vector<std::string>& channels = {});
     // `attempt` is the claim's attempts value: a worker whose lease was taken over cannot
     // overwrite the new claim's outcome. False then.
     bool mark_sent(Connection& c, std::int64_t id, std::int64_t attempt, std::int64_t now);

@@ -6,6 +6,8 @@
 
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
+#include "oidc/client_auth/form_body.hpp"
+#include "oidc/errors.hpp"
 #include "oidc/jose/jws.hpp"
 #include "storage/client_assertions.hpp"
 
@@ -29,27 +31,6 @@ bool istarts_with(std::string_view text, std::string_view prefix) {
         if (std::tolower(static_cast<unsigned char>(text[i])) != std::tolower(static_cast<unsigned char>(prefix[i])))
             return false;
     return true;
-}
-
-// application/x-www-form-urlencoded decoding of one component ('+' is a space).
-std::optional<std::string> form_decode(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if (c == '+') {
-            out += ' ';
-        } else if (c == '%') {
-            if (i + 2 >= text.size()) return std::nullopt;
-            auto hex = crypto::hex_decode(text.substr(i + 1, 2));
-            if (!hex) return std::nullopt;
-            out += *hex;
-            i += 2;
-        } else {
-            out += c;
-        }
-    }
-    return out;
 }
 
 // The secret check does the same work whether or not the client exists.
@@ -109,8 +90,8 @@ std::optional<BasicCredentials> parse_basic(std::string_view authorization) {
     if (!decoded) return std::nullopt;
     auto colon = decoded->find(':');
     if (colon == std::string::npos) return std::nullopt;
-    auto id = form_decode(std::string_view(*decoded).substr(0, colon));
-    auto secret = form_decode(std::string_view(*decoded).substr(colon + 1));
+    auto id = http::percent_decode(std::string_view(*decoded).substr(0, colon));
+    auto secret = http::percent_decode(std::string_view(*decoded).substr(colon + 1));
     if (!id || !secret || id->empty()) return std::nullopt;
     return BasicCredentials{std::move(*id), std::move(*secret)};
 }
@@ -207,6 +188,17 @@ expected<AuthenticatedClient, ClientAuthFailure> ClientAuthenticator::by_asserti
     if (!storage::ClientAssertions(ctx_.db).remember(client_id, jti_value, *exp + assertion_leeway, now))
         return fail(oauth_error::invalid_client, "client assertion already used");
     return AuthenticatedClient{client, "private_key_jwt"};
+}
+
+expected<AuthenticatedCall, http::Response> authenticate_call(const http::Request& request,
+                                                            ClientAuthenticator& authenticator,
+                                                            const std::string& endpoint_url) {
+    auto form = parse_form_body(request);
+    if (!form) return unexpected(token_error_response(oauth_error::invalid_request, form.error()));
+    auto client = authenticator.authenticate(request, *form, endpoint_url);
+    if (!client)
+        return unexpected(token_error_response(client.error().error, client.error().description, client.error().used_basic));
+    return AuthenticatedCall{std::move(*form), *client};
 }
 
 }  // namespace caf::oidc::client_auth

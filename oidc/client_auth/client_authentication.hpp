@@ -48,6 +48,16 @@ private:
     ProviderContext& ctx_;
 };
 
+// What every client-authenticated endpoint (token, introspection, revocation) starts with: the
+// form body parsed strictly and the client authenticated, or the RFC 6749 §5.2 error response.
+struct AuthenticatedCall {
+    http::Params form;
+    AuthenticatedClient client;
+};
+expected<AuthenticatedCall, http::Response> authenticate_call(const http::Request& request,
+                                                            ClientAuthenticator& authenticator,
+                                                            const std::string& endpoint_url);
+
 // RFC 6749 §2.3.1: "Basic base64(urlencode(id) ':' urlencode(secret))". Nullopt when malformed.
 struct BasicCredentials {
     std::string client_id;

@@ -60,11 +60,11 @@ nlohmann::json introspect(ProviderContext& ctx, const Client& caller, std::strin
 http::Response handle_introspect(const http::Request& request, ProviderContext& ctx,
                                  client_auth::ClientAuthenticator& authenticator, const std::string& endpoint_url) {
     try {
-        auto form = client_auth::parse_form_body(request);
-        if (!form) return token_error_response(oauth_error::invalid_request, form.error());
-        auto client = authenticator.authenticate(request, *form, endpoint_url);
-        if (!client) return token_error_response(client.error().error, client.error().description, client.error().used_basic);
-        auto token = http::find_param(*form, "token");
+        auto call = client_auth::authenticate_call(request, authenticator, endpoint_url);
+        if (!call) return std::move(call.error());
+        const auto& form = call->form;
+        const auto* client = &call->client;
+        auto token = http::find_param(form, "token");
         if (!token) return token_error_response(oauth_error::invalid_request, "token is required");
         auto response = http::Response::json(200, introspect(ctx, *client->client, *token, ctx.clock.now()).dump());
         response.headers.set("Cache-Control", "no-store");

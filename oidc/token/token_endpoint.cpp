@@ -42,11 +42,11 @@ GrantOutcome run_grant(ProviderContext& ctx, const Client& client, const http::P
 http::Response handle_token(const http::Request& request, ProviderContext& ctx,
                             client_auth::ClientAuthenticator& authenticator, const std::string& endpoint_url) {
     try {
-        auto form = client_auth::parse_form_body(request);
-        if (!form) return token_error_response(oauth_error::invalid_request, form.error());
-        auto client = authenticator.authenticate(request, *form, endpoint_url);
-        if (!client) return token_error_response(client.error().error, client.error().description, client.error().used_basic);
-        auto outcome = run_grant(ctx, *client->client, *form);
+        auto call = client_auth::authenticate_call(request, authenticator, endpoint_url);
+        if (!call) return std::move(call.error());
+        const auto& form = call->form;
+        const auto* client = &call->client;
+        auto outcome = run_grant(ctx, *client->client, form);
         if (!outcome) return token_error_response(outcome.error().error, outcome.error().description);
         return success(*outcome);
     } catch (const storage::StoreError& e) {
