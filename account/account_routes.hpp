@@ -2,9 +2,11 @@
 // logout, and the "bientôt disponible" pages of flows whose issues have not landed yet.
 #pragma once
 
+#include "account/captcha/captcha.hpp"
 #include "account/lockout/lockout_policy.hpp"
 #include "account/password/password_hasher.hpp"
 #include "account/personal_data/personal_data_protector.hpp"
+#include "account/verification/verification_code_service.hpp"
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "core/csrf.hpp"
@@ -27,6 +29,11 @@ struct AccountContext {
     const CsrfGuard& csrf;
     const Clock& clock;
     Random& random;                // session ids
+    // Login security (account/security_routes.hpp). Set by the composition root; without a
+    // captcha provider no captcha is asked (rule tests), without a code service the contact
+    // step of the first connection is skipped.
+    CaptchaProvider* captcha = nullptr;            // the "Vérification de sécurité" from the 4th attempt
+    VerificationCodeService* codes = nullptr;      // first-connection contact confirmation
 };
 
 // Registers, on `router`:

@@ -114,6 +114,85 @@ private:
     std::set<std::string> used_;
 };
 
+void read_notifications(TableReader& t, NotificationsConfig& n) {
+    if (auto v = t.get<std::string>("smtp_url")) {
+        if (!v->starts_with("smtp://") && !v->starts_with("smtps://"))
+            t.fail("smtp_url", "must start with smtp:// (STARTTLS) or smtps://");
+        n.smtp_url = *v;
+    }
+    if (auto v = t.get<std::string>("smtp_user")) n.smtp_user = *v;
+    if (auto v = t.get_secret("smtp_password")) n.smtp_password = *v;
+    if (n.smtp_user.has_value() != n.smtp_password.has_value())
+        t.fail(n.smtp_user ? "smtp_password" : "smtp_user", "smtp_user and smtp_password go together");
+    if (auto v = t.get<std::string>("smtp_from")) {
+        if (v->find_first_of("\r\n") != std::string::npos || v->find('@') == std::string::npos)
+            t.fail("smtp_from", "must be one e-mail address, optionally \"Name <address>\"");
+        n.smtp_from = *v;
+    }
+    if (n.smtp_url && n.smtp_from.empty()) t.fail("smtp_from", "is required with smtp_url");
+    if (auto v = t.get<std::string>("sms_gateway_url")) {
+        if (!v->starts_with("https://") && !v->starts_with("http://"))
+            t.fail("sms_gateway_url", "must be an http(s) URL");
+        n.sms_gateway_url = *v;
+    }
+    if (auto v = t.get_secret("sms_gateway_token")) n.sms_gateway_token = *v;
+    if (n.sms_gateway_url && !n.sms_gateway_token) t.fail("sms_gateway_token", "is required with sms_gateway_url");
+    if (auto v = t.get_int("letter_code_validity_days", 1, 90)) n.letter_code_validity_days = unsigned(*v);
+    if (auto v = t.get_int("max_attempts", 1, 100)) n.max_attempts = unsigned(*v);
+    if (auto v = t.get_int("backoff_seconds", 1, 86400)) n.backoff_seconds = unsigned(*v);
+}
+
+void read_lockout(TableReader& t, LockoutSettings& l) {
+    if (auto v = t.get_int("captcha_after_failures", 0, 100)) l.captcha_after_failures = unsigned(*v);
+    if (auto v = t.get_int("freeze_after_failures", 1, 100)) l.freeze_after_failures = unsigned(*v);
+    if (l.captcha_after_failures >= l.freeze_after_failures)
+        t.fail("captcha_after_failures", "must be lower than freeze_after_failures");
+    if (const toml::node* n = t.node("freeze_minutes")) {
+        const toml::array* array = n->as_array();
+        if (!array || array->empty()) t.fail("freeze_minutes", "expected a non-empty array of minutes");
+        l.freeze_minutes.clear();
+        for (const auto& item : *array) {
+            auto v = item.value_exact<std::int64_t>();
+            if (!v || *v < 1 || *v > 30 * 1440) t.fail("freeze_minutes", "each must be between 1 and 43200 minutes");
+            l.freeze_minutes.push_back(unsigned(*v));
+        }
+    }
+    if (auto v = t.get_int("ip_max_attempts", 1, 1'000'000)) l.ip_max_attempts = unsigned(*v);
+    if (auto v = t.get_int("ip_window_minutes", 1, 1440)) l.ip_window_minutes = unsigned(*v);
+    t.reject_unknown();
+}
+
+void read_verification_codes(TableReader& t, VerificationCodeSettings& v) {
+    if (auto x = t.get_int("sms_validity_minutes", 1, 60)) v.sms_validity_minutes = unsigned(*x);
+    if (auto x = t.get_int("email_validity_minutes", 1, 24 * 60)) v.email_validity_minutes = unsigned(*x);
+    if (auto x = t.get_int("letter_validity_days", 1, 90)) v.letter_validity_days = unsigned(*x);
+    if (auto x = t.get_int("max_tries", 1, 20)) v.max_tries = unsigned(*x);
+    if (auto x = t.get_int("resend_interval_seconds", 0, 3600)) v.resend_interval_seconds = unsigned(*x);
+    if (auto x = t.get_int("max_sends_per_hour", 1, 100)) v.max_sends_per_hour = unsigned(*x);
+    t.reject_unknown();
+}
+
+void read_password_renewal(TableReader& t, PasswordRenewalSettings& r) {
+    auto day = [&](const char* key, std::string& target) {
+        if (auto v = t.get<std::string>(key)) {
+            if (!v->empty() && !parse_day(*v)) t.fail(key, "expected a date \"YYYY-MM-DD\"");
+            target = *v;
+        }
+    };
+    day("enforced_from", r.enforced_from);
+    day("changed_before", r.changed_before);
+    day("incitation_from", r.incitation_from);
+    day("incitation_until", r.incitation_until);
+    if (!r.enforced_from.empty() && r.changed_before.empty())
+        t.fail("changed_before", "is required with enforced_from");
+    if (r.incitation_from.empty() != r.incitation_until.empty())
+        t.fail(r.incitation_from.empty() ? "incitation_from" : "incitation_until",
+               "incitation_from and incitation_until go together");
+    if (!r.incitation_from.empty() && *parse_day(r.incitation_from) > *parse_day(r.incitation_until))
+        t.fail("incitation_until", "must not be before incitation_from");
+    t.reject_unknown();
+}
+
 void read_server(TableReader& t, ServerConfig& s) {
     if (auto listen = t.get<std::string>("listen")) {
         auto parsed = parse_listen(*listen);
@@ -287,6 +366,7 @@ Config read(const toml::table& root, const std::string& file) {
 
     auto notifications = top.sub("notifications");
     if (auto v = notifications.get<std::string>("outbox")) config.notifications.outbox = *v;
+    read_notifications(notifications, config.notifications);
     notifications.reject_unknown();
 
     auto log = top.sub("log");
@@ -297,6 +377,25 @@ Config read(const toml::table& root, const std::string& file) {
     }
     if (auto v = log.get<std::string>("access_log")) config.log.access_log = *v;
     log.reject_unknown();
+
+    auto lockout = top.sub("lockout");
+    read_lockout(lockout, config.lockout);
+    auto captcha = top.sub("captcha");
+    if (auto v = captcha.get_int("validity_seconds", 30, 3600)) config.captcha.validity_seconds = unsigned(*v);
+    captcha.reject_unknown();
+    auto codes = top.sub("verification_codes");
+    read_verification_codes(codes, config.verification_codes);
+    auto cgu = top.sub("cgu");
+    if (auto v = cgu.get<std::string>("version")) {
+        if (v->empty() || v->find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_.") !=
+                              std::string::npos || v->find("..") != std::string::npos)
+            cgu.fail("version", "letters, digits, '-', '_' and '.' only (it names a file)");
+        config.cgu.version = *v;
+    }
+    if (auto v = cgu.get<std::string>("text_dir")) config.cgu.text_dir = *v;
+    cgu.reject_unknown();
+    auto renewal = top.sub("password_renewal");
+    read_password_renewal(renewal, config.password_renewal);
 
     top.reject_unknown();
     return config;
@@ -332,6 +431,19 @@ std::optional<ListenAddress> parse_listen(std::string_view text) {
     out.host = std::string(host);
     out.port = static_cast<std::uint16_t>(value);
     return out;
+}
+
+std::optional<std::int64_t> parse_day(std::string_view text) {
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+    int y = 0, m = 0, d = 0;
+    for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
+        if (text[i] < '0' || text[i] > '9') return std::nullopt;
+    y = std::stoi(std::string(text.substr(0, 4)));
+    m = std::stoi(std::string(text.substr(5, 2)));
+    d = std::stoi(std::string(text.substr(8, 2)));
+    const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{unsigned(m)}, std::chrono::day{unsigned(d)}};
+    if (!ymd.ok()) return std::nullopt;
+    return std::chrono::sys_days{ymd}.time_since_epoch().count() * 86400;
 }
 
 Config load_text(std::string_view text, const std::string& name) {

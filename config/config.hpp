@@ -71,8 +71,19 @@ struct PasswordConfig {
     unsigned argon2_parallelism = 1;
 };
 
+// Outgoing mail, SMS and letters (SPEC.md §10). With `outbox` set every channel goes to that file
+// instead; a channel with neither outbox nor transport stays queued until one is configured.
 struct NotificationsConfig {
     std::optional<std::filesystem::path> outbox;  // development: every message as a JSON line
+    std::optional<std::string> smtp_url;          // smtp://HOST:PORT (STARTTLS) or smtps://HOST:PORT
+    std::optional<std::string> smtp_user;
+    std::optional<std::string> smtp_password;     // a secret
+    std::string smtp_from;                        // required with smtp_url: "Mon Compte <no-reply@caf.fr>"
+    std::optional<std::string> sms_gateway_url;   // http(s)://HOST[:PORT]/PATH, JSON POST
+    std::optional<std::string> sms_gateway_token; // a secret: Authorization: Bearer
+    unsigned letter_code_validity_days = 15;      // a code sent by postal letter
+    unsigned max_attempts = 8;                    // deliveries tried before giving up
+    unsigned backoff_seconds = 30;                // first retry delay, doubled each time (≤ 1 h)
 };
 
 struct LogConfig {
@@ -117,6 +128,49 @@ struct DevelopmentConfig {
     std::optional<std::filesystem::path> demo_accounts;
 };
 
+
+// Login lockout (SPEC.md §3): captcha from the attempt after `captcha_after_failures` failures,
+// first freeze at `freeze_after_failures`, then one duration per freeze (the last repeats); and
+// a per-IP limit on login attempts, so one address cannot walk through many NIRs.
+struct LockoutSettings {
+    unsigned captcha_after_failures = 3;
+    unsigned freeze_after_failures = 5;
+    std::vector<unsigned> freeze_minutes{10, 20, 60, 1440};
+    unsigned ip_max_attempts = 30;     // POST /connexion per IP address ...
+    unsigned ip_window_minutes = 10;   // ... in this fixed window
+};
+
+// The built-in captcha (its secret is derived from the data key file, never in the TOML).
+struct CaptchaSettings {
+    unsigned validity_seconds = 300;
+};
+
+// Verification codes (SPEC.md §4–§6); the secret is derived from the data key file.
+struct VerificationCodeSettings {
+    unsigned sms_validity_minutes = 10;
+    unsigned email_validity_minutes = 15;
+    unsigned letter_validity_days = 15;
+    unsigned max_tries = 5;
+    unsigned resend_interval_seconds = 60;
+    unsigned max_sends_per_hour = 5;
+};
+
+// The CGU version a person must have accepted before a session opens; its text is
+// `<text_dir>/<version>.html`.
+struct CguSettings {
+    std::string version = "2024-03";
+    std::filesystem::path text_dir = "web/cgu";
+};
+
+// Forced renewal and incitation window (SPEC.md §2), dates as "YYYY-MM-DD" (Paris days are
+// approximated by UTC days). Empty: the rule is off.
+struct PasswordRenewalSettings {
+    std::string enforced_from;     // from this day on, an old password must be renewed at login
+    std::string changed_before;    // "old": last changed before this day
+    std::string incitation_from;   // the skippable "Protégez-vous" page, first day ...
+    std::string incitation_until;  // ... and last day (included)
+};
+
 struct Config {
     std::filesystem::path source;  // the file it was read from
     ServerConfig server;
@@ -129,6 +183,11 @@ struct Config {
     DevelopmentConfig development;
     NotificationsConfig notifications;
     LogConfig log;
+    LockoutSettings lockout;
+    CaptchaSettings captcha;
+    VerificationCodeSettings verification_codes;
+    CguSettings cgu;
+    PasswordRenewalSettings password_renewal;
 };
 
 // Reads and validates a file; throws ConfigError.
@@ -138,5 +197,8 @@ Config load_text(std::string_view text, const std::string& name = "<text>");
 
 // "HOST:PORT" or "[IPv6]:PORT"; nullopt when malformed.
 std::optional<ListenAddress> parse_listen(std::string_view text);
+
+// "YYYY-MM-DD" as unix seconds at 00:00 UTC; nullopt when malformed.
+std::optional<std::int64_t> parse_day(std::string_view text);
 
 }  // namespace caf::config

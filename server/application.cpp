@@ -1,6 +1,8 @@
 // Wiring of the commands: store, keys, routes and the HTTP server, from one configuration.
 #include "server/application.hpp"
 
+#include <malloc.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -10,9 +12,14 @@
 #include <spdlog/spdlog.h>
 
 #include "account/account_routes.hpp"
+#include "account/captcha/captcha_routes.hpp"
 #include "account/claims/account_claims.hpp"
 #include "account/import/account_import.hpp"
+#include "account/notifications/notification_dispatcher.hpp"
+#include "account/notifications/notification_templates.hpp"
+#include "account/notifications/notification_worker.hpp"
 #include "account/password/password_hasher.hpp"
+#include "account/security_routes.hpp"
 #include "account/personal_data/personal_data_protector.hpp"
 #include "config/data_keys.hpp"
 #include "core/clock.hpp"
@@ -30,9 +37,11 @@
 #include "server/event_log.hpp"
 #include "server/periodic_tasks.hpp"
 #include "server/server.hpp"
+#include "storage/audit_log.hpp"
 #include "storage/cleanup.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
+#include "storage/notifications.hpp"
 
 namespace caf::server {
 namespace {
@@ -112,6 +121,8 @@ void import_demo_accounts(const config::Config& config, storage::Database& db,
     account::PasswordHasher hasher(argon2_params(config), system_random());
     SystemClock clock;
     auto report = account::AccountImporter(db, protector, hasher, clock).import(in, 2);
+    // Argon2id's 19 MiB blocks are freed but kept by malloc; give them back to the system.
+    ::malloc_trim(0);
     events.info("demo accounts: " + std::to_string(report.created) + " created, " + std::to_string(report.unchanged) +
                 " already there, " + std::to_string(report.failures.size()) + " refused");
 }
@@ -145,7 +156,11 @@ int run_server(const config::Config& config) {
     // Derived secrets: one key file, a distinct key per purpose.
     CsrfGuard csrf(crypto::hmac_sha256(data_keys.lookup, "caf-connect csrf"), random);
     account::PasswordHasher hasher(argon2_params(config), random);
-    account::LockoutPolicy lockout;
+    account::LockoutPolicy lockout(account::lockout_config(config));
+    account::CaptchaService captcha(*db, crypto::hmac_sha256(data_keys.lookup, "caf-connect captcha"), random,
+                                    account::captcha_config(config));
+    account::VerificationCodeService codes(*db, crypto::hmac_sha256(data_keys.lookup, "caf-connect verification codes"),
+                                           random, account::verification_code_config(config));
 
     auto clients = oidc::ClientRegistry::from_config(config);
     AccountClaimsSource claims(*db, protector);
@@ -156,7 +171,26 @@ int run_server(const config::Config& config) {
     oidc::register_browser_routes(routes, provider);
     oidc::register_backchannel_routes(routes, provider);
     account::AccountContext account_context{config, *db, protector, hasher, lockout, pages, csrf, clock, random};
+    account_context.captcha = &captcha;
+    account_context.codes = &codes;
     account::register_account_routes(routes, account_context);
+    account::register_login_security_routes(routes, account_context);
+    account::CaptchaContext captcha_context{captcha, clock};
+    account::register_captcha_routes(routes, captcha_context);
+
+    // Notifications leave the queue on a thread of their own (SPEC.md §10).
+    storage::Notifications notification_queue(*db);
+    storage::AuditLog audit_log(*db);
+    account::NotificationTemplates notification_templates(config.server.templates_root);
+    auto transports = account::make_notification_transports(config.notifications, random);
+    account::DispatcherSettings dispatch_settings;
+    dispatch_settings.retry = account::retry_policy(config.notifications);
+    account::NotificationDispatcher dispatcher(*db, notification_queue, audit_log, protector, notification_templates,
+                                               transports.channels(), dispatch_settings);
+    account::NotificationWorker notification_worker(dispatcher, clock, std::chrono::milliseconds{500});
+    notification_worker.start();
+    if (!config.notifications.outbox && !config.notifications.smtp_url && !config.notifications.sms_gateway_url)
+        events->warn("no outbox, SMTP server or SMS gateway configured: mail and SMS stay queued");
     routes.add("GET", "/", http::Execution::inline_cpu,
                [](const http::Request&) { return http::Response::redirect(std::string(login::account_home_path)); });
 

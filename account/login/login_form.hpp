@@ -13,6 +13,8 @@ inline constexpr const char* identifier = "identifiant";
 inline constexpr const char* password = "mot_de_passe";
 inline constexpr const char* remember = "se_souvenir";
 inline constexpr const char* provisional = "provisoire";
+inline constexpr const char* captcha_id = "captcha_id";
+inline constexpr const char* captcha_answer = "captcha";
 }  // namespace login_field
 
 struct LoginForm {
@@ -20,7 +22,9 @@ struct LoginForm {
     std::string password;
     bool remember = false;          // "Se souvenir de moi"
     bool provisional_mode = false;  // the page showed "Identifiant provisoire"
-    // Seam (lockout issue): the captcha answer, checked when the lockout asks for it.
+    // The captcha ("Vérification de sécurité"), checked when the lockout asks for it.
+    std::string captcha_id;
+    std::string captcha_answer;
 };
 
 LoginForm read_login_form(const http::Params& form);

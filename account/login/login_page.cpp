@@ -5,14 +5,18 @@
 
 #include "account/account_routes.hpp"
 #include "account/lockout/lockout_messages.hpp"
+#include "account/login/login_completion.hpp"
 #include "account/login/login_form.hpp"
 #include "account/login/login_service.hpp"
 #include "account/login/remembered_identifier.hpp"
 #include "account/pages/page_support.hpp"
 #include "account/session/sso_session.hpp"
+#include "account/steps/pending_login.hpp"
+#include "core/crypto.hpp"
 #include "core/login_contract.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/interactions.hpp"
+#include "storage/rate_limits.hpp"
 
 namespace caf::account {
 namespace {
@@ -44,10 +48,6 @@ std::string request_string(const nlohmann::json& request, const char* field) {
     return it != request.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-session::SessionLifetimes lifetimes(const config::Config& config) {
-    return {std::chrono::seconds{config.oidc.session_idle}, std::chrono::seconds{config.oidc.session_absolute}};
-}
-
 // What the page shows; everything the person typed comes back only in its own field.
 struct LoginPageState {
     InteractionLookup interaction;
@@ -58,6 +58,8 @@ struct LoginPageState {
     std::optional<std::string> identifier_error;
     std::optional<std::string> password_error;
     std::optional<std::string> alert;
+    bool captcha = false;  // show a fresh "Vérification de sécurité" challenge
+    std::optional<std::string> captcha_error;
 };
 
 http::Response render_login(const http::Request& request, AccountContext& ctx, const LoginPageState& s, int status) {
@@ -91,6 +93,13 @@ http::Response render_login(const http::Request& request, AccountContext& ctx, c
     if (s.identifier_error) data["identifier_error"] = *s.identifier_error;
     if (s.password_error) data["password_error"] = *s.password_error;
     if (s.alert) data["alert"] = *s.alert;
+    if (s.captcha && ctx.captcha) {
+        // Bound to this form's CSRF token: only this browser, with this form, can answer it.
+        auto prompt = ctx.captcha->prompt(issued.token, ctx.clock.now());
+        data["captcha"] = {{"id", prompt.id}, {"image_url", prompt.image_url}, {"alt", prompt.alt}};
+        if (s.captcha_error) data["captcha"]["error"] = *s.captcha_error;
+    }
+    if (s.captcha_error || s.identifier_error || s.password_error || s.alert) data["title"] = "Erreur — Connexion";
     auto response = ctx.pages.page(status, "account_login", data);
     CsrfGuard::apply(issued, response);
     return response;
@@ -116,42 +125,45 @@ struct LoginResponse {
         s.provisional = form.provisional_mode;
         s.identifier = form.identifier;
         s.remember = form.remember;
+        s.captcha = !form.captcha_id.empty();  // a challenge stays on the form once it was there
         return s;
     }
 
     http::Response operator()(const password_login::Authenticated& ok) const {
-        // Seam (CGU, forced renewal, first connection, delegation issues): a non-empty
-        // ok.pending sends the person through those pages before the interaction is completed.
         const auto now = ctx.clock.now();
-        const auto now_s = to_unix_seconds(now);
-        bool completed = false;
-        session::SsoSessions sessions(ctx.db, ctx.random, lifetimes(ctx.config));
-        auto opened = sessions.open(
-            request, ok.account_id, {std::string(session::amr_password)}, std::string(session::acr_password), now,
-            [&](storage::Connection& c, const std::string& digest) {
-                completed = false;
-                storage::NewAuditEntry entry;
-                entry.at = now_s;
-                entry.actor_type = "account";
-                entry.actor_id = std::to_string(ok.account_id);
-                entry.action = "login.success";
-                entry.account_id = ok.account_id;
-                entry.details = {{"method", "pwd"}, {"acr", session::acr_password}};
-                if (interaction.request) {
-                    login::LoginResult result{ok.account_id, {std::string(session::amr_password)},
-                                              std::string(session::acr_password), now_s, digest};
-                    completed = storage::Interactions(ctx.db).complete(c, login::digest(*interaction.id),
-                                                                       login::to_json(result), now_s);
-                    auto client = request_string(*interaction.request, login::request_field::client_id);
-                    if (!client.empty()) entry.details["client_id"] = client;
-                }
-                storage::AuditLog(ctx.db).append(c, entry);
-            });
-
-        http::Response response = interaction.request && !completed ? expired_interaction_page(ctx.pages)
-                                  : interaction.request ? http::Response::redirect(login::resume_url(*interaction.id), 303)
-                                                        : http::Response::redirect(std::string(login::account_home_path), 303);
-        response.headers.add("Set-Cookie", opened.set_cookie);
+        std::optional<std::string> client;
+        if (interaction.request) {
+            auto id = request_string(*interaction.request, login::request_field::client_id);
+            if (!id.empty()) client = id;
+        }
+        http::Response response;
+        // Something pending (CGU, renewal, first connection): no session and no completed
+        // interaction yet; the steps pages finish the login when the last one is done.
+        auto stages = steps::stages_of(ok.pending);
+        if (!stages.empty()) {
+            steps::PendingLogin pending;
+            pending.account_id = ok.account_id;
+            pending.interaction_id = interaction.id;
+            pending.client_id = client;
+            pending.amr = {std::string(session::amr_password)};
+            pending.acr = std::string(session::acr_password);
+            pending.auth_time = to_unix_seconds(now);
+            pending.method = "pwd";
+            pending.stages = std::move(stages);
+            pending.legacy = std::find(ok.pending.begin(), ok.pending.end(), PendingStep::legacy_first_connection) !=
+                             ok.pending.end();
+            auto cookie = steps::PendingLogins(ctx.db, ctx.random).start(pending, now);
+            response = http::Response::redirect(std::string(steps::steps_path), 303);
+            response.headers.add("Set-Cookie", cookie);
+        } else {
+            LoginToComplete done{ok.account_id, interaction.id, client, {std::string(session::amr_password)},
+                                 std::string(session::acr_password), "pwd"};
+            auto completed = complete_login(request, ctx, done, now);
+            response = interaction.request && !completed.interaction_completed
+                           ? expired_interaction_page(ctx.pages)
+                           : http::Response::redirect(after_login_url(interaction.id), 303);
+            response.headers.add("Set-Cookie", completed.session_cookie);
+        }
         response.headers.add("Set-Cookie", form.remember ? remember_identifier_cookie(ctx.protector, ok.identifier)
                                                          : forget_identifier_cookie());
         return response;
@@ -160,14 +172,16 @@ struct LoginResponse {
     http::Response operator()(const password_login::WrongCredentials& wrong) const {
         auto s = again();
         s.alert = wrong_credentials_message(wrong.attempts_left, ctx.lockout.config().freeze_after_failures, wrong.kind);
-        // Seam (lockout issue): wrong.captcha_required adds the captcha to the form.
+        if (wrong.captcha_required) s.captcha = true;
         return render_login(request, ctx, s, 400);
     }
 
     http::Response operator()(const password_login::Frozen& frozen) const {
-        // Seam (lockout issue): frozen.newly_frozen sends the notice to frozen.account_to_notify.
+        // The freeze notice, when this attempt froze the account, is already queued (LoginService).
         auto s = again();
         s.alert = frozen_message(frozen.remaining);
+        // The attempt after the freeze needs the captcha: the form carries one from now on.
+        s.captcha = true;
         auto response = render_login(request, ctx, s, 429);
         response.headers.set("Retry-After", std::to_string(frozen.remaining.count()));
         return response;
@@ -176,6 +190,14 @@ struct LoginResponse {
     http::Response operator()(const password_login::InvalidIdentifier& invalid) const {
         auto s = again();
         s.identifier_error = invalid.message;
+        return render_login(request, ctx, s, 400);
+    }
+
+    http::Response operator()(const password_login::CaptchaRefused& refused) const {
+        auto s = again();
+        s.captcha = true;
+        s.captcha_error = password_login::captcha_message(refused.missing);
+        s.alert = *s.captcha_error;
         return render_login(request, ctx, s, 400);
     }
 
@@ -217,10 +239,39 @@ http::Response submit_login(const http::Request& request, AccountContext& ctx) {
     if (!ctx.csrf.verify(request, csrf_purpose)) return refused_form_page(ctx.pages, interaction.id);
     if (interaction.expired()) return expired_interaction_page(ctx.pages);
 
+    // One address cannot walk through many NIRs: every post counts, whatever its identifier.
+    const auto now = ctx.clock.now();
+    const auto& limits = ctx.config.lockout;
+    const auto ip_key = "login-ip:" + crypto::hex_encode(crypto::sha256(request.remote_address));
+    auto decision = storage::RateLimits(ctx.db).hit(ip_key, to_unix_seconds(now), limits.ip_window_minutes * 60LL,
+                                                    limits.ip_max_attempts);
     const LoginForm form = read_login_form(request.form_params());
-    password_login::LoginService service(ctx.db, ctx.protector, ctx.hasher, ctx.lockout);
-    auto outcome = service.attempt(form, ctx.clock.now());
-    return std::visit(LoginResponse{request, ctx, form, interaction}, outcome);
+    LoginResponse respond{request, ctx, form, interaction};
+    if (!decision.allowed) {
+        auto s = respond.again();
+        s.alert = ip_rate_limit_message(std::chrono::seconds{decision.retry_after});
+        auto response = render_login(request, ctx, s, 429);
+        response.headers.set("Retry-After", std::to_string(std::max<std::int64_t>(decision.retry_after, 1)));
+        return response;
+    }
+    // "Afficher une nouvelle image": the same form with a fresh challenge, nothing attempted.
+    if (http::find_param(request.form_params(), "nouvelle_image")) {
+        auto s = respond.again();
+        s.captcha = true;
+        return render_login(request, ctx, s, 200);
+    }
+
+    const auto rules = step_rules(ctx.config);
+    password_login::LoginService service(ctx.db, ctx.protector, ctx.hasher, ctx.lockout, ctx.captcha, &rules);
+    const auto binding = http::find_param(request.form_params(), CsrfGuard::field_name).value_or("");
+    auto outcome = service.attempt(form, now, binding);
+    return std::visit(respond, outcome);
+}
+
+std::string ip_rate_limit_message(std::chrono::seconds retry_after) {
+    const auto minutes = std::max<std::int64_t>(1, (retry_after.count() + 59) / 60);
+    return "Trop de tentatives depuis votre connexion. Réessayez dans " + std::to_string(minutes) +
+           (minutes == 1 ? " minute." : " minutes.");
 }
 
 http::Response forget_remembered_identifier(const http::Request& request, AccountContext&) {

@@ -2,6 +2,9 @@
 // SsoSessions, and render. Registered as blocking routes (store, Argon2id).
 #pragma once
 
+#include <chrono>
+#include <string>
+
 #include "core/http.hpp"
 
 namespace caf::account {
@@ -15,5 +18,8 @@ http::Response show_login_page(const http::Request& request, AccountContext& con
 http::Response submit_login(const http::Request& request, AccountContext& context);
 // GET /connexion/oublier-identifiant[?interaction=ID]: "Ce n'est pas moi", clears the cookie.
 http::Response forget_remembered_identifier(const http::Request& request, AccountContext& context);
+
+// "Trop de tentatives depuis votre connexion. Réessayez dans N minutes." (the per-IP limit).
+std::string ip_rate_limit_message(std::chrono::seconds retry_after);
 
 }  // namespace caf::account

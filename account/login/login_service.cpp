@@ -1,10 +1,13 @@
 // The login attempt: lockout verdict, password check (or the same work for nobody), lockout update.
 #include "account/login/login_service.hpp"
 
+#include "account/notifications/notification.hpp"
+#include "account/notifications/notifier.hpp"
 #include "account/password/password_policy.hpp"
 #include "storage/accounts.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/lockout.hpp"
+#include "storage/notifications.hpp"
 
 namespace caf::account::password_login {
 namespace {
@@ -49,7 +52,12 @@ std::string lockout_key(const PersonalDataProtector& protector, const LoginIdent
     return protector.lookup(kind, canonical(identifier));
 }
 
-LoginOutcome LoginService::attempt(const LoginForm& form, TimePoint now) const {
+std::string captcha_message(bool missing) {
+    return missing ? "Veuillez saisir les caractères de l'image (vérification de sécurité)."
+                   : "Les caractères saisis ne correspondent pas à l'image. Veuillez recommencer avec la nouvelle image.";
+}
+
+LoginOutcome LoginService::attempt(const LoginForm& form, TimePoint now, std::string_view captcha_binding) const {
     auto parsed = parse_login_identifier(form.identifier);
     if (!parsed) return InvalidIdentifier{std::string(message(parsed.error()))};
     if (form.password.empty()) return MissingPassword{"Veuillez saisir votre mot de passe."};
@@ -79,8 +87,14 @@ LoginOutcome LoginService::attempt(const LoginForm& form, TimePoint now) const {
     // Not audited: the freeze itself was, and a write here only for real accounts would make
     // the refusal slower for them than for unknown identifiers.
     if (const auto* frozen = std::get_if<PolicyFrozen>(&verdict)) return Frozen{frozen->remaining, false, std::nullopt};
-    // Seam (lockout issue): when evaluate() says captcha_required, the captcha is checked here,
-    // before the password, and a missing or wrong answer is its own outcome.
+    // From the 4th attempt the captcha comes first: a missing or wrong answer is refused without
+    // the password being checked (and without Argon2id, for every identifier alike), and it is
+    // not counted as a failure. The challenge is spent either way.
+    if (const auto* allowed = std::get_if<Allowed>(&verdict); allowed && allowed->captcha_required && captcha_) {
+        const bool missing = form.captcha_answer.empty() || form.captcha_id.empty();
+        if (missing || !captcha_->check(form.captcha_id, form.captcha_answer, captcha_binding, now))
+            return CaptchaRefused{missing, allowed->attempts_left, kind};
+    }
 
     // Argon2id either way, so the timing does not tell whether the account exists. A password
     // no account could have (too short, absurdly long) is refused without hashing: its length
@@ -109,11 +123,13 @@ LoginOutcome LoginService::attempt(const LoginForm& form, TimePoint now) const {
         // New Argon2 parameters in config: the password just verified is hashed again with them.
         if (hasher_.needs_rehash(*account->password_hash))
             accounts.replace_password_hash(account->id, hasher_.hash(form.password), now_s);
-        return Authenticated{account->id, identifier, pending_steps(account->id)};
+        return Authenticated{account->id, identifier, pending_steps(*account, now)};
     }
 
     std::optional<FailureOutcome> failure;
+    int notices = 0;
     db_.transaction([&](storage::Connection& c) {
+        notices = 0;
         lockouts.update(c, key, now_s, [&](storage::LockoutState& s) {
             auto after = lockout_.after_failure(to_policy(s), now);
             failure = after.outcome;
@@ -122,20 +138,43 @@ LoginOutcome LoginService::attempt(const LoginForm& form, TimePoint now) const {
         if (account_id) {
             const bool froze = std::holds_alternative<NewlyFrozen>(*failure);
             audit.append(c, failure_entry(*account_id, now_s, froze ? "wrong_credentials_frozen" : "wrong_credentials"));
+            // "Au gel du compte, l'utilisateur reçoit un mail ou un sms": queued with the freeze
+            // itself, so a freeze is never without its notice nor a notice without its freeze.
+            if (froze) notices = queue_freeze_notices(c, *account, std::get<NewlyFrozen>(*failure).duration, now);
         }
     });
 
     if (auto* wrong = std::get_if<PolicyWrongCredentials>(&*failure))
         return WrongCredentials{wrong->attempts_left, wrong->captcha_next, kind};
     if (auto* newly = std::get_if<NewlyFrozen>(&*failure))
-        return Frozen{std::chrono::ceil<std::chrono::seconds>(newly->until - now), true, account_id};
+        return Frozen{std::chrono::ceil<std::chrono::seconds>(newly->until - now), true, account_id, notices};
     return Frozen{std::get<PolicyFrozen>(*failure).remaining, false, std::nullopt};
 }
 
-std::vector<PendingStep> LoginService::pending_steps(std::int64_t) const {
-    // Seam: CGU version, forced renewal dates, legacy first connection and the delegation
-    // question are detected here by their issues, in the order of SPEC.md §3.
-    return {};
+std::vector<PendingStep> LoginService::pending_steps(const storage::Account& account, TimePoint now) const {
+    if (!steps_) return {};
+    return detect_pending_steps(account, to_unix_seconds(now), *steps_);
+}
+
+int LoginService::queue_freeze_notices(storage::Connection& c, const storage::Account& account,
+                                       std::chrono::seconds frozen_for, TimePoint now) const {
+    storage::Notifications queue(db_);
+    Notifier notifier(queue, protector_);
+    int queued = 0;
+    // Every contact known, verified or not: the notice warns the owner, it proves nothing.
+    if (account.email_sealed) {
+        if (auto email = protector_.open(PersonalDataKind::email, *account.email_sealed)) {
+            notifier.enqueue(c, freeze_notice(NotificationChannel::email, *email, frozen_for, account.id), now);
+            ++queued;
+        }
+    }
+    if (account.phone_sealed) {
+        if (auto phone = protector_.open(PersonalDataKind::phone, *account.phone_sealed)) {
+            notifier.enqueue(c, freeze_notice(NotificationChannel::sms, *phone, frozen_for, account.id), now);
+            ++queued;
+        }
+    }
+    return queued;
 }
 
 }  // namespace caf::account::password_login

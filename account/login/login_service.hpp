@@ -14,18 +14,19 @@
 #include "account/lockout/lockout_messages.hpp"
 #include "account/lockout/lockout_policy.hpp"
 #include "account/login/login_form.hpp"
+#include "account/captcha/captcha.hpp"
 #include "account/password/password_hasher.hpp"
+#include "account/steps/pending_steps.hpp"
 #include "account/personal_data/personal_data_protector.hpp"
 #include "core/clock.hpp"
+#include "storage/accounts.hpp"
 #include "storage/database.hpp"
 
 namespace caf::account::password_login {
 
-// What must happen after the password check and before the session is complete (SPEC.md §3, in
-// this order). Nothing is detected yet: the CGU, forced renewal, legacy first connection and
-// delegation issues add their detection in LoginService::pending_steps and their pages after
-// the login handler.
-enum class PendingStep { accept_cgu, renew_password, legacy_first_connection, delegation_question };
+// What must happen after the password check and before the session is complete: see
+// account/steps/pending_steps.hpp (CGU, forced renewal, legacy first connection, delegation).
+using PendingStep = caf::account::PendingStep;
 
 struct Authenticated {
     std::int64_t account_id = 0;
@@ -36,17 +37,18 @@ struct Authenticated {
 // Wrong password, unknown identifier, or an account that cannot log in: one answer for all.
 struct WrongCredentials {
     int attempts_left = 0;
-    // Seam (lockout issue): the next attempt must show the captcha ("Vérification de sécurité").
+    // The next attempt must show the captcha ("Vérification de sécurité").
     bool captcha_required = false;
     LoginIdentifierKind kind = LoginIdentifierKind::nir;
 };
 
 struct Frozen {
     std::chrono::seconds remaining{0};
-    // True when this very attempt froze the identifier. Seam (lockout issue): send the freeze
-    // notice by mail or SMS to `account_to_notify` when set.
+    // True when this very attempt froze the identifier; the freeze notice to the account's known
+    // contacts was queued in the same transaction (`notices_queued` of them).
     bool newly_frozen = false;
     std::optional<std::int64_t> account_to_notify;
+    int notices_queued = 0;
 };
 
 // The identifier field is malformed: its French message, shown on the field.
@@ -59,7 +61,20 @@ struct MissingPassword {
     std::string message;
 };
 
-using LoginOutcome = std::variant<Authenticated, WrongCredentials, Frozen, InvalidIdentifier, MissingPassword>;
+// The captcha was required and is missing or wrong: refused before the password is checked, not
+// counted as a failure; the page shows a fresh challenge.
+struct CaptchaRefused {
+    bool missing = false;  // nothing typed (else: wrong, expired, already used or another form's)
+    int attempts_left = 0;
+    LoginIdentifierKind kind = LoginIdentifierKind::nir;
+};
+
+using LoginOutcome =
+    std::variant<Authenticated, WrongCredentials, Frozen, InvalidIdentifier, MissingPassword, CaptchaRefused>;
+
+// "Veuillez saisir les caractères de l'image." / "Les caractères saisis ne correspondent pas à
+// l'image. Veuillez recommencer avec la nouvelle image."
+std::string captcha_message(bool missing);
 
 // The lockout key of an identifier: its keyed HMAC, the same value whether or not an account
 // has that identifier, so unknown identifiers are counted like known ones.
@@ -67,22 +82,29 @@ std::string lockout_key(const PersonalDataProtector& protector, const LoginIdent
 
 class LoginService {
 public:
+    // `captcha`: checks the answer once the lockout asks for it; without one (tests of the rule
+    // alone) no captcha is asked. `steps`: the pending-step rules; without them none is detected.
     LoginService(storage::Database& db, const PersonalDataProtector& protector, const PasswordHasher& hasher,
-                 const LockoutPolicy& lockout)
-        : db_(db), protector_(protector), hasher_(hasher), lockout_(lockout) {}
+                 const LockoutPolicy& lockout, CaptchaProvider* captcha = nullptr, const StepRules* steps = nullptr)
+        : db_(db), protector_(protector), hasher_(hasher), lockout_(lockout), captcha_(captcha), steps_(steps) {}
 
     // One login attempt at `now`. Blocking: store calls and Argon2id (run it on the worker pool).
     // Audits "login.failure" (account id only, when there is one); the caller audits the success
-    // with the session it opens.
-    LoginOutcome attempt(const LoginForm& form, TimePoint now) const;
+    // with the session it opens. `captcha_binding`: the form's CSRF token, the captcha's binding.
+    LoginOutcome attempt(const LoginForm& form, TimePoint now, std::string_view captcha_binding = {}) const;
 
 private:
-    std::vector<PendingStep> pending_steps(std::int64_t account_id) const;
+    std::vector<PendingStep> pending_steps(const storage::Account& account, TimePoint now) const;
+    // Queues the freeze notice to every known contact of the account, in the caller's transaction.
+    int queue_freeze_notices(storage::Connection& c, const storage::Account& account, std::chrono::seconds frozen_for,
+                             TimePoint now) const;
 
     storage::Database& db_;
     const PersonalDataProtector& protector_;
     const PasswordHasher& hasher_;
     const LockoutPolicy& lockout_;
+    CaptchaProvider* captcha_;
+    const StepRules* steps_;
 };
 
 }  // namespace caf::account::password_login

@@ -116,7 +116,7 @@ protected:
         return add_account({{"nir", jean_nir}, {"password", password}, {"civilite", "Monsieur"},
                             {"birth_name", "DUPONT"}, {"first_names", "Jean"}, {"birth_date", "1963-06-15"},
                             {"birth_place", "31555"}, {"email", "jean.dupont@example.test"}, {"email_verified", true},
-                            {"phone", "0612345678"}});
+                            {"phone", "0612345678"}, {"cgu_version", "2024-03"}});
     }
     std::int64_t account_id_of(const std::string& identifier) {
         storage::Accounts accounts(*db_);

@@ -1,0 +1,57 @@
+// Plain-text message templates (no HTML escaping): subject line, blank line, text.
+#include "account/notifications/notification_templates.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "core/mustache_template.hpp"
+
+namespace caf::account {
+
+namespace {
+
+std::string trim(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+    std::size_t start = 0;
+    while (start < s.size() && (s[start] == '\n' || s[start] == '\r' || s[start] == ' ')) ++start;
+    return s.substr(start);
+}
+
+}  // namespace
+
+struct NotificationTemplates::Compiled {
+    MustacheTemplate subject;
+    MustacheTemplate body;
+};
+
+NotificationTemplates::NotificationTemplates(const std::filesystem::path& dir) {
+    for (auto t : {NotificationTemplate::freeze, NotificationTemplate::code, NotificationTemplate::account_created,
+                   NotificationTemplate::password_changed, NotificationTemplate::provisional_id}) {
+        const auto file = dir / (std::string(to_string(t)) + ".mustache");
+        std::ifstream in(file, std::ios::binary);
+        if (!in) throw std::runtime_error(file.string() + ": cannot read the message template");
+        std::stringstream text;
+        text << in.rdbuf();
+        const std::string all = text.str();
+        const auto blank = all.find("\n\n");
+        if (blank == std::string::npos || all.find('\n') != blank)
+            throw std::runtime_error(file.string() + ": expected the subject line, an empty line, then the text");
+        try {
+            templates_.emplace(t, std::make_shared<Compiled>(Compiled{
+                                      MustacheTemplate(all.substr(0, blank), MustacheTemplate::Escaping::none),
+                                      MustacheTemplate(all.substr(blank + 2), MustacheTemplate::Escaping::none)}));
+        } catch (const std::invalid_argument& e) {
+            throw std::runtime_error(file.string() + ": " + e.what());
+        }
+    }
+}
+
+NotificationTemplates::~NotificationTemplates() = default;
+
+RenderedMessage NotificationTemplates::render(NotificationTemplate t, const nlohmann::json& data) const {
+    const auto& compiled = *templates_.at(t);
+    return RenderedMessage{trim(compiled.subject.render(data)), trim(compiled.body.render(data))};
+}
+
+}  // namespace caf::account

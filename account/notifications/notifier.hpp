@@ -1,0 +1,35 @@
+// Queues a notification inside the caller's transaction (SPEC.md §10): a request that answers has
+// its message durably queued, and a request that rolls back leaves nothing to send. Recipient and
+// data are sealed; the NotificationDispatcher sends them later, off the request path.
+#pragma once
+
+#include <cstdint>
+
+#include "account/notifications/notification.hpp"
+#include "account/personal_data/personal_data_protector.hpp"
+#include "core/clock.hpp"
+#include "storage/database.hpp"
+#include "storage/notifications.hpp"
+
+namespace caf::account {
+
+class Notifier {
+public:
+    Notifier(storage::Notifications& queue, const PersonalDataProtector& protector)
+        : queue_(queue), protector_(protector) {}
+
+    // The queue row's id. Throws std::invalid_argument for an empty recipient or data that is not
+    // a JSON object (a programming error), StoreError from the store.
+    std::int64_t enqueue(storage::Connection& c, const Notification& n, TimePoint now) const;
+
+private:
+    storage::Notifications& queue_;
+    const PersonalDataProtector& protector_;
+};
+
+// The sealed payload: {"data": {...}, "account_id": N}. Shared with the dispatcher and the
+// letter print queue, which open it.
+std::string seal_payload(const PersonalDataProtector& protector, NotificationChannel channel,
+                         const nlohmann::json& data, std::optional<std::int64_t> account_id);
+
+}  // namespace caf::account

@@ -1,0 +1,99 @@
+// A login proved but not finished (SPEC.md §3): the steps still to go through, kept server-side
+// in a `drafts` row keyed by the digest of a random id that only the browser holds, in the
+// `__Host-caf_etapes` cookie. The payload is sealed with a key derived from that id, so the
+// store alone cannot read it (it holds the interaction id, a secret). Short-lived.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "account/steps/pending_steps.hpp"
+#include "account/verification/verification_code_service.hpp"
+#include "core/clock.hpp"
+#include "core/http.hpp"
+#include "core/random.hpp"
+#include "storage/database.hpp"
+
+namespace caf::account::steps {
+
+inline constexpr std::string_view cookie_name = "__Host-caf_etapes";
+inline constexpr std::string_view steps_path = "/connexion/etapes";
+// Long enough for "5 à 10 minutes", short enough that a forgotten tab is worth nothing.
+inline constexpr std::chrono::seconds pending_lifetime{30 * 60};
+
+// The pages, in the order they are shown. A PendingStep becomes one or several stages.
+enum class Stage {
+    legacy_intro,     // "Votre connexion à Mon Compte change" — 3 étapes
+    cgu,              // "Conditions générales d'utilisation"
+    forced_renewal,   // the password is too old: a new one before going on
+    incitation,       // "Protégez-vous, modifiez votre mot de passe" — Modifier / Plus tard
+    chosen_renewal,   // the person chose "Modifier mon mot de passe" on the incitation
+    legacy_password,  // "Choisir son mot de passe" of the first connection
+    contact,          // "Coordonnées de contact": channel, code ("Passer cette étape" allowed)
+};
+
+std::string_view to_string(Stage stage) noexcept;
+std::optional<Stage> parse_stage(std::string_view text) noexcept;
+
+// The stages of the detected steps, in SPEC.md §3 order (the delegation question has no page yet).
+std::vector<Stage> stages_of(const std::vector<PendingStep>& steps);
+
+struct PendingLogin {
+    std::int64_t account_id = 0;
+    std::optional<std::string> interaction_id;
+    std::optional<std::string> client_id;
+    std::vector<std::string> amr;
+    std::string acr;
+    std::int64_t auth_time = 0;   // when the password (or the provider) proved the person
+    std::string method = "pwd";   // for the history
+    std::vector<Stage> stages;    // still to do; the first one is the page shown
+    bool legacy = false;          // the first connection: its confirmation message at the end
+    // The contact stage: the code sent, and the channel confirmed by it.
+    std::optional<std::int64_t> code_id;
+    std::optional<CodeChannel> code_channel;
+    std::optional<CodeChannel> confirmed_channel;
+    std::int64_t expires_at = 0;
+
+    bool done() const { return stages.empty(); }
+    std::optional<Stage> current() const { return stages.empty() ? std::nullopt : std::optional(stages.front()); }
+    // The current stage is done: on to the next.
+    void advance() {
+        if (!stages.empty()) stages.erase(stages.begin());
+    }
+};
+
+struct LoadedLogin {
+    std::string id;  // the cookie's value
+    PendingLogin login;
+};
+
+class PendingLogins {
+public:
+    PendingLogins(storage::Database& db, Random& random) : db_(db), random_(random) {}
+
+    // Stores `login` (expiring pending_lifetime from now) and returns the Set-Cookie value.
+    std::string start(PendingLogin login, TimePoint now);
+    // The browser's pending login; nullopt without a cookie, or when unknown, expired or tampered.
+    std::optional<LoadedLogin> load(const http::Request& request, TimePoint now);
+    // Saves the progress; the expiry stays the one set at start.
+    void save(const LoadedLogin& loaded, TimePoint now);
+    void save(storage::Connection& c, const LoadedLogin& loaded, TimePoint now);
+    void remove(storage::Connection& c, const std::string& id);
+
+    static std::string cookie(std::string_view id);
+    static std::string clearing_cookie();
+
+private:
+    storage::Database& db_;
+    Random& random_;
+};
+
+// The sealed form of a pending login and back (exposed for tests).
+std::string seal_pending_login(std::string_view id, const PendingLogin& login);
+std::optional<PendingLogin> open_pending_login(std::string_view id, std::string_view sealed);
+
+}  // namespace caf::account::steps
