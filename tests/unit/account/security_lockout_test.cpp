@@ -2,9 +2,17 @@
 // the password; the freeze notice queued with the freeze; the per-IP limit; the [lockout] config.
 #include "security_fixture.hpp"
 
+#include <atomic>
+#include <fstream>
+#include <thread>
+
 #include "account/lockout/lockout_messages.hpp"
 #include "account/login/login_page.hpp"
 #include "account/login/login_service.hpp"
+#include "account/notifications/notification_dispatcher.hpp"
+#include "account/notifications/notification_templates.hpp"
+#include "account/notifications/outbox_transport.hpp"
+#include "storage/audit_log.hpp"
 
 namespace caf::account::test {
 namespace {
@@ -177,4 +185,57 @@ incitation_until = "2024-03-07"
 }
 
 }  // namespace
+}  // namespace caf::account::test
+
+// --- across threads and out to the outbox ---------------------------------------------------------
+
+namespace caf::account::test {
+
+TEST_F(SecurityTest, ConcurrentWrongAttemptsOnOneIdentifierAreCountedExactly) {
+    add_jean();
+    password_login::LoginService service(*db_, protector_, hasher_, lockout_);
+    LoginForm form;
+    form.identifier = jean_nir;
+    form.password = wrong_password;
+    std::vector<std::thread> threads;
+    std::atomic<int> wrong{0};
+    for (int i = 0; i < 4; ++i)
+        threads.emplace_back([&] {
+            if (std::holds_alternative<password_login::WrongCredentials>(service.attempt(form, clock_.now()))) ++wrong;
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(wrong.load(), 4);
+    // Four failures counted, not fewer: the next one is the fifth and freezes the account.
+    auto fifth = service.attempt(form, clock_.now());
+    ASSERT_TRUE(std::holds_alternative<password_login::Frozen>(fifth));
+    EXPECT_TRUE(std::get<password_login::Frozen>(fifth).newly_frozen);
+}
+
+TEST_F(SecurityTest, FreezeNoticeReachesTheOutbox) {
+    add_jean();
+    for (int i = 0; i < 3; ++i) login(jean_nir, wrong_password);
+    login_with_captcha(jean_nir, wrong_password);
+    ASSERT_EQ(login_with_captcha(jean_nir, wrong_password).status, 429);
+
+    auto outbox = std::filesystem::temp_directory_path() / ("caf-outbox-" + std::to_string(::getpid()) + ".jsonl");
+    std::filesystem::remove(outbox);
+    OutboxTransport transport(outbox);
+    storage::Notifications queue(*db_);
+    storage::AuditLog audit(*db_);
+    NotificationTemplates templates(std::filesystem::path(CAF_SOURCE_DIR) / "web" / "templates");
+    NotificationDispatcher dispatcher(*db_, queue, audit, protector_, templates,
+                                      ChannelTransports{&transport, &transport, &transport});
+    dispatcher.run_once(clock_.now());
+
+    std::ifstream in(outbox);
+    std::vector<nlohmann::json> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+    std::filesystem::remove(outbox);
+    ASSERT_EQ(lines.size(), 2u);
+    for (const auto& line : lines) {
+        EXPECT_EQ(line["template"], "notification_freeze");
+        EXPECT_NE(line["text"].get<std::string>().find("10 minutes"), std::string::npos) << line.dump();
+    }
+}
+
 }  // namespace caf::account::test
