@@ -382,6 +382,18 @@ Config read(const toml::table& root, const std::string& file) {
     read_lockout(lockout, config.lockout);
     auto captcha = top.sub("captcha");
     if (auto v = captcha.get_int("validity_seconds", 30, 3600)) config.captcha.validity_seconds = unsigned(*v);
+    if (auto v = captcha.get<std::string>("provider")) {
+        if (*v != "builtin" && *v != "external") captcha.fail("provider", "must be builtin or external");
+        config.captcha.provider = *v;
+    }
+    if (auto v = captcha.get<std::string>("service_url")) config.captcha.service_url = *v;
+    if (auto v = captcha.get_secret("service_token")) config.captcha.service_token = *v;
+    if (auto v = captcha.get_int("timeout_ms", 100, 30000)) config.captcha.timeout_ms = unsigned(*v);
+    if (config.captcha.provider == "external") {
+        if (!config.captcha.service_url.starts_with("https://") && !config.captcha.service_url.starts_with("http://"))
+            captcha.fail("service_url", "is required with provider = \"external\" (http(s)://HOST[:PORT][/PATH])");
+        if (config.captcha.service_token.empty()) captcha.fail("service_token", "is required with provider = \"external\"");
+    }
     captcha.reject_unknown();
     auto codes = top.sub("verification_codes");
     read_verification_codes(codes, config.verification_codes);

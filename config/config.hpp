@@ -143,6 +143,10 @@ struct LockoutSettings {
 // The built-in captcha (its secret is derived from the data key file, never in the TOML).
 struct CaptchaSettings {
     unsigned validity_seconds = 300;
+    std::string provider = "builtin";  // builtin (libgd PNG) | external (an HTTP captcha service)
+    std::string service_url;           // external: http(s)://HOST[:PORT][/PATH]
+    std::string service_token;         // external: a secret (service_token_env / _file)
+    unsigned timeout_ms = 3000;
 };
 
 // Verification codes (SPEC.md §4–§6); the secret is derived from the data key file.

@@ -200,4 +200,16 @@ std::string_view reason_phrase(int status) {
     }
 }
 
+std::optional<UrlParts> split_http_url(std::string_view url) {
+    const auto scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos) return std::nullopt;
+    const auto scheme = url.substr(0, scheme_end);
+    if (scheme != "http" && scheme != "https") return std::nullopt;
+    const auto path_start = url.find('/', scheme_end + 3);
+    UrlParts parts{std::string(url.substr(0, path_start)),
+                   path_start == std::string_view::npos ? std::string("/") : std::string(url.substr(path_start))};
+    if (parts.origin.size() == scheme_end + 3) return std::nullopt;
+    return parts;
+}
+
 }  // namespace caf::http

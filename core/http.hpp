@@ -83,4 +83,12 @@ std::string set_cookie_value(std::string_view name, std::string_view value,
 
 std::string_view reason_phrase(int status);
 
+// An absolute http(s) URL split for an HTTP client: origin "https://host:port" and path "/p?q"
+// ("/" when empty). Nullopt for another scheme or no host.
+struct UrlParts {
+    std::string origin;
+    std::string path;
+};
+std::optional<UrlParts> split_http_url(std::string_view url);
+
 }  // namespace caf::http

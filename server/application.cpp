@@ -4,6 +4,7 @@
 #include <malloc.h>
 
 #include <filesystem>
+#include <optional>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -13,6 +14,7 @@
 
 #include "account/account_routes.hpp"
 #include "account/captcha/captcha_routes.hpp"
+#include "account/captcha/external_captcha.hpp"
 #include "account/claims/account_claims.hpp"
 #include "account/import/account_import.hpp"
 #include "account/notifications/notification_dispatcher.hpp"
@@ -157,8 +159,14 @@ int run_server(const config::Config& config) {
     CsrfGuard csrf(crypto::hmac_sha256(data_keys.lookup, "caf-connect csrf"), random);
     account::PasswordHasher hasher(argon2_params(config), random);
     account::LockoutPolicy lockout(account::lockout_config(config));
-    account::CaptchaService captcha(*db, crypto::hmac_sha256(data_keys.lookup, "caf-connect captcha"), random,
-                                    account::captcha_config(config));
+    account::CaptchaService builtin_captcha(*db, crypto::hmac_sha256(data_keys.lookup, "caf-connect captcha"), random,
+                                            account::captcha_config(config));
+    std::optional<account::ExternalCaptcha> external_captcha;
+    if (config.captcha.provider == "external")
+        external_captcha.emplace(account::ExternalCaptchaSettings{config.captcha.service_url, config.captcha.service_token,
+                                                                  std::chrono::milliseconds(config.captcha.timeout_ms)});
+    account::CaptchaProvider& captcha =
+        external_captcha ? static_cast<account::CaptchaProvider&>(*external_captcha) : builtin_captcha;
     account::VerificationCodeService codes(*db, crypto::hmac_sha256(data_keys.lookup, "caf-connect verification codes"),
                                            random, account::verification_code_config(config));
 
@@ -175,7 +183,7 @@ int run_server(const config::Config& config) {
     account_context.codes = &codes;
     account::register_account_routes(routes, account_context);
     account::register_login_security_routes(routes, account_context);
-    account::CaptchaContext captcha_context{captcha, clock};
+    account::CaptchaContext captcha_context{builtin_captcha, clock};
     account::register_captcha_routes(routes, captcha_context);
 
     // Notifications leave the queue on a thread of their own (SPEC.md §10).
@@ -194,7 +202,10 @@ int run_server(const config::Config& config) {
     routes.add("GET", "/", http::Execution::inline_cpu,
                [](const http::Request&) { return http::Response::redirect(std::string(login::account_home_path)); });
 
-    Server server(server_options(config), routes, [&db] { return db->ping(); }, logging);
+    auto options = server_options(config);
+    // The external captcha's images come from its own origin.
+    if (external_captcha) options.content_security_policy += "; img-src 'self' " + external_captcha->origin();
+    Server server(options, routes, [&db] { return db->ping(); }, logging);
     PeriodicTasks housekeeping(events);
     // `cafconnect keys rotate` runs in another process: every node picks the new key up.
     housekeeping.add("reload signing keys", std::chrono::seconds(30), [&keys] { keys->reload(); });

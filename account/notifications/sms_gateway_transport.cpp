@@ -6,6 +6,8 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "core/http.hpp"
+
 namespace caf::account {
 
 std::optional<std::string> to_e164_french_mobile(std::string_view phone) {
@@ -27,14 +29,10 @@ std::optional<std::string> to_e164_french_mobile(std::string_view phone) {
 }
 
 SmsGatewayTransport::SmsGatewayTransport(SmsGatewaySettings settings) : settings_(std::move(settings)) {
-    const auto& url = settings_.url;
-    const auto scheme_end = url.find("://");
-    if (scheme_end == std::string::npos || (url.substr(0, scheme_end) != "http" && url.substr(0, scheme_end) != "https"))
-        throw std::invalid_argument("the SMS gateway URL must start with http:// or https://");
-    const auto path_start = url.find('/', scheme_end + 3);
-    origin_ = url.substr(0, path_start);
-    path_ = path_start == std::string::npos ? "/" : url.substr(path_start);
-    if (origin_.size() == scheme_end + 3) throw std::invalid_argument("the SMS gateway URL has no host");
+    auto parts = http::split_http_url(settings_.url);
+    if (!parts) throw std::invalid_argument("the SMS gateway URL must be http(s)://HOST[:PORT][/PATH]");
+    origin_ = std::move(parts->origin);
+    path_ = std::move(parts->path);
 }
 
 SendResult SmsGatewayTransport::send(const OutgoingMessage& message) {

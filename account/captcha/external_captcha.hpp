@@ -1,0 +1,40 @@
+// A captcha run by an external service (config `[captcha] provider = "external"`), behind the
+// same CaptchaProvider seam as the built-in one. The service's HTTP protocol:
+//   POST <service_url>/challenges  {"binding": B}                    → {"id": …, "image_url": …}
+//   POST <service_url>/verify      {"id": …, "answer": …, "binding": B} → {"success": true|false}
+// with `Authorization: Bearer <token>`; B is the hex SHA-256 of the form's binding, so the
+// service never sees the CSRF token itself. Any error or timeout fails closed: no challenge can
+// be shown, and no answer passes.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "account/captcha/captcha.hpp"
+
+namespace caf::account {
+
+struct ExternalCaptchaSettings {
+    std::string service_url;  // http(s)://HOST[:PORT][/PATH]
+    std::string token;        // a secret
+    std::chrono::milliseconds timeout{3000};
+};
+
+class ExternalCaptcha final : public CaptchaProvider {
+public:
+    // Throws std::invalid_argument for a malformed URL (a startup error).
+    explicit ExternalCaptcha(ExternalCaptchaSettings settings);
+
+    CaptchaPrompt prompt(std::string_view binding, TimePoint now) override;
+    bool check(std::string_view id, std::string_view typed, std::string_view binding, TimePoint now) override;
+
+    // The service's origin, for the pages' Content-Security-Policy img-src.
+    const std::string& origin() const { return origin_; }
+
+private:
+    ExternalCaptchaSettings settings_;
+    std::string origin_;
+    std::string base_path_;
+};
+
+}  // namespace caf::account
