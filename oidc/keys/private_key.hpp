@@ -13,7 +13,7 @@ namespace caf::oidc::keys {
 // HS256 (secrets are not generated here) or when OpenSSL fails.
 jose::evp_pkey_ptr generate_private_key(jose::Algorithm alg);
 
-// Unencrypted PKCS#8 ("BEGIN PRIVATE KEY"); the file's 0600 mode is the protection.
+// Unencrypted PKCS#8 PEM; the file's 0600 mode is the protection.
 std::string private_key_to_pem(EVP_PKEY* key);
 // nullptr when `pem` holds no private key. Never prompts for a passphrase.
 jose::evp_pkey_ptr private_key_from_pem(std::string_view pem);
