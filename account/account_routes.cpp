@@ -22,12 +22,6 @@ void register_account_routes(http::Router& router, AccountContext& ctx) {
     const HtmlTemplates& pages = ctx.pages;
     router.add("GET", "/franceconnect", Execution::inline_cpu,
                [&pages](const Request& r) { return franceconnect_coming_soon(r, pages); });
-    router.add("GET", "/creer-mon-compte", Execution::inline_cpu,
-               [&pages](const Request& r) { return create_account_coming_soon(r, pages); });
-    router.add("GET", "/mot-de-passe-oublie", Execution::inline_cpu,
-               [&pages](const Request& r) { return password_recovery_coming_soon(r, pages); });
-    router.add("GET", "/identifiant-provisoire-oublie", Execution::inline_cpu,
-               [&pages](const Request& r) { return provisional_id_recovery_coming_soon(r, pages); });
 }
 
 }  // namespace caf::account

@@ -43,8 +43,9 @@ struct AccountContext {
 //   GET  /mon-compte                      blocking  account home (SSO session required)
 //   POST /deconnexion                     blocking  ends the SSO session
 //   GET  /deconnexion                     inline    "Vous êtes déconnecté"
-//   GET  /franceconnect, /creer-mon-compte, /mot-de-passe-oublie,
-//        /identifiant-provisoire-oublie   inline    "bientôt disponible" until their issues land
+//   GET  /franceconnect                   inline    "bientôt disponible" until its issue lands
+// "Créer Mon Compte" is registered by register_creation_routes (account/creation/).
+// The recovery pages are registered by register_recovery_routes (account/recovery/).
 void register_account_routes(http::Router& router, AccountContext& context);
 
 }  // namespace caf::account

@@ -16,11 +16,13 @@
 #include "account/captcha/captcha_routes.hpp"
 #include "account/captcha/external_captcha.hpp"
 #include "account/claims/account_claims.hpp"
+#include "account/creation/creation_routes.hpp"
 #include "account/import/account_import.hpp"
 #include "account/notifications/notification_dispatcher.hpp"
 #include "account/notifications/notification_templates.hpp"
 #include "account/notifications/notification_worker.hpp"
 #include "account/password/password_hasher.hpp"
+#include "account/recovery/recovery_routes.hpp"
 #include "account/security_routes.hpp"
 #include "account/personal_data/personal_data_protector.hpp"
 #include "config/data_keys.hpp"
@@ -183,6 +185,8 @@ int run_server(const config::Config& config) {
     account_context.codes = &codes;
     account::register_account_routes(routes, account_context);
     account::register_login_security_routes(routes, account_context);
+    account::register_creation_routes(routes, account_context);
+    account::register_recovery_routes(routes, account_context);
     account::CaptchaContext captcha_context{builtin_captcha, clock};
     account::register_captcha_routes(routes, captcha_context);
 

@@ -8,10 +8,15 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "account/backoffice/attach_nir.hpp"
+#include "account/personal_data/personal_data_protector.hpp"
 #include "config/config.hpp"
+#include "config/data_keys.hpp"
 #include "oidc/keys/key_info.hpp"
 #include "server/application.hpp"
+#include "storage/database.hpp"
 #include "storage/error.hpp"
+#include "storage/migrations.hpp"
 
 namespace caf::server {
 namespace {
@@ -47,6 +52,22 @@ int keys_rotate(const config::Config& config, const std::string& alg_name, long 
     return 0;
 }
 
+// Back office: a NIR for a provisional account (SPEC.md §1). The exit code says whether it was done.
+int accounts_attach_nir(const config::Config& config, const std::string& provisional_id, const std::string& nir) {
+    auto db = storage::open_database(config.store.url, 1);
+    storage::migrate(*db);
+    auto keys = config::load_data_keys(config.security.data_keys_file, config.security.generate_missing);
+    account::PersonalDataProtector protector(keys.encryption, keys.lookup);
+    SystemClock clock;
+    auto attached = account::backoffice::attach_nir(*db, protector, provisional_id, nir, "cli", clock.now());
+    if (!attached) {
+        std::cerr << "cafconnect accounts attach-nir: " << account::backoffice::message(attached.error()) << "\n";
+        return exit_failure;
+    }
+    std::cout << nlohmann::json{{"account_id", attached->account_id}, {"attached", true}}.dump() << "\n";
+    return 0;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -67,6 +88,16 @@ int run_cli(int argc, char** argv) {
     auto* import = app.add_subcommand("import", "Import accounts from a JSON-lines file (see README)");
     import->add_option("--config", config_file, "Configuration file (TOML)")->required();
     import->add_option("ACCOUNTS", accounts_file, "Accounts, one JSON object per line (- for stdin)")->required();
+
+    auto* accounts = app.add_subcommand("accounts", "Back-office operations on accounts");
+    accounts->require_subcommand(1);
+    std::string provisional_id;
+    std::string nir;
+    auto* attach_nir_cmd =
+        accounts->add_subcommand("attach-nir", "Attach a NIR to an account that has a provisional identifier");
+    attach_nir_cmd->add_option("--config", config_file, "Configuration file (TOML)")->required();
+    attach_nir_cmd->add_option("--provisional-id", provisional_id, "The account's identifier, P + 8 digits")->required();
+    attach_nir_cmd->add_option("--nir", nir, "The NIR (13 characters, key optional)")->required();
 
     auto* keys = app.add_subcommand("keys", "Signing keys");
     keys->require_subcommand(1);
@@ -103,6 +134,7 @@ int run_cli(int argc, char** argv) {
         if (serve->parsed()) return run_server(config);
         if (migrate->parsed()) return run_migrate(config);
         if (import->parsed()) return run_import(config, accounts_file);
+        if (attach_nir_cmd->parsed()) return accounts_attach_nir(config, provisional_id, nir);
         if (keys_list_cmd->parsed()) return keys_list(config);
         if (keys_rotate_cmd->parsed()) return keys_rotate(config, alg, activation_delay, retire_after);
     } catch (const config::ConfigError& e) {

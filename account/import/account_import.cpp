@@ -126,6 +126,31 @@ expected<ImportRecord, std::string> parse_import_line(std::string_view line) {
     return r;
 }
 
+storage::NewAccount new_account_of(const ImportRecord& r, const PersonalDataProtector& protector,
+                                   const std::optional<std::string>& password_hash, std::int64_t now) {
+    storage::NewAccount a;
+    if (r.nir) {
+        a.nir_lookup = protector.lookup(PersonalDataKind::nir, *r.nir);
+        a.nir_sealed = protector.seal(PersonalDataKind::nir, *r.nir);
+    }
+    a.provisional_id = r.provisional_id;
+    a.password_hash = password_hash;
+    if (password_hash) a.password_changed_at = r.password_changed_at.value_or(now);
+    a.legacy_password = r.legacy_password;
+    a.cgu_version = r.cgu_version;
+    if (r.person) {
+        a.civil_status_sealed = protector.seal(PersonalDataKind::civil_status, to_json(*r.person).dump());
+        a.pivot_lookup = protector.lookup(PersonalDataKind::civil_status, pivot_key(*r.person));
+    }
+    if (r.email) a.email_sealed = protector.seal(PersonalDataKind::email, *r.email);
+    a.email_verified = r.email && r.email_verified;
+    if (r.phone) a.phone_sealed = protector.seal(PersonalDataKind::phone, *r.phone);
+    a.phone_verified = r.phone && r.phone_verified;
+    if (r.postal_address) a.address_sealed = protector.seal(PersonalDataKind::postal_address, *r.postal_address);
+    a.documents_required = r.documents_required;
+    return a;
+}
+
 ImportReport AccountImporter::import(std::istream& lines, unsigned hashing_threads, std::size_t batch_size) {
     ImportReport report;
     std::vector<Pending> batch;
@@ -180,30 +205,7 @@ void AccountImporter::import_batch(std::vector<Pending>& batch, unsigned hashing
     workers.clear();
 
     auto now = to_unix_seconds(clock_.now());
-    auto to_new_account = [&](std::size_t i) {
-        const auto& r = batch[i].record;
-        storage::NewAccount a;
-        if (r.nir) {
-            a.nir_lookup = lookup_of(r);
-            a.nir_sealed = protector_.seal(PersonalDataKind::nir, *r.nir);
-        }
-        a.provisional_id = r.provisional_id;
-        a.password_hash = hashes[i];
-        if (hashes[i]) a.password_changed_at = r.password_changed_at.value_or(now);
-        a.legacy_password = r.legacy_password;
-        a.cgu_version = r.cgu_version;
-        if (r.person) {
-            a.civil_status_sealed = protector_.seal(PersonalDataKind::civil_status, to_json(*r.person).dump());
-            a.pivot_lookup = protector_.lookup(PersonalDataKind::civil_status, pivot_key(*r.person));
-        }
-        if (r.email) a.email_sealed = protector_.seal(PersonalDataKind::email, *r.email);
-        a.email_verified = r.email && r.email_verified;
-        if (r.phone) a.phone_sealed = protector_.seal(PersonalDataKind::phone, *r.phone);
-        a.phone_verified = r.phone && r.phone_verified;
-        if (r.postal_address) a.address_sealed = protector_.seal(PersonalDataKind::postal_address, *r.postal_address);
-        a.documents_required = r.documents_required;
-        return a;
-    };
+    auto to_new_account = [&](std::size_t i) { return new_account_of(batch[i].record, protector_, hashes[i], now); };
     // One line in its own transaction: the fallback when a batch fails, so one bad line costs
     // only itself.
     auto import_one = [&](storage::Connection& c, std::size_t i) {

@@ -27,6 +27,7 @@
 #include "account/personal_data/personal_data_protector.hpp"
 #include "core/clock.hpp"
 #include "core/expected.hpp"
+#include "storage/accounts.hpp"
 #include "storage/database.hpp"
 
 namespace caf::account {
@@ -48,6 +49,12 @@ struct ImportRecord {
     std::optional<std::string> postal_address;
     bool documents_required = false;
 };
+
+// The row of `record`: identifiers and personal data sealed, lookups computed. `password_hash` is
+// the record's password already hashed (or its given hash). Shared with account creation, so an
+// imported account and a created one are stored the same way.
+storage::NewAccount new_account_of(const ImportRecord& record, const PersonalDataProtector& protector,
+                                   const std::optional<std::string>& password_hash, std::int64_t now);
 
 // The reason never repeats the line's personal data, so it can go to logs and terminals.
 expected<ImportRecord, std::string> parse_import_line(std::string_view line);

@@ -33,14 +33,4 @@ http::Response create_account_coming_soon(const http::Request& request, const Ht
                        "La création de votre espace Mon Compte en ligne sera bientôt disponible ici.");
 }
 
-http::Response password_recovery_coming_soon(const http::Request& request, const HtmlTemplates& pages) {
-    return coming_soon(request, pages, "Mot de passe oublié",
-                       "La récupération du mot de passe en ligne sera bientôt disponible ici.");
-}
-
-http::Response provisional_id_recovery_coming_soon(const http::Request& request, const HtmlTemplates& pages) {
-    return coming_soon(request, pages, "Identifiant provisoire oublié",
-                       "La récupération de l'identifiant provisoire en ligne sera bientôt disponible ici.");
-}
-
 }  // namespace caf::account

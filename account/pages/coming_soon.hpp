@@ -12,7 +12,5 @@ namespace caf::account {
 
 http::Response franceconnect_coming_soon(const http::Request& request, const HtmlTemplates& pages);
 http::Response create_account_coming_soon(const http::Request& request, const HtmlTemplates& pages);
-http::Response password_recovery_coming_soon(const http::Request& request, const HtmlTemplates& pages);
-http::Response provisional_id_recovery_coming_soon(const http::Request& request, const HtmlTemplates& pages);
 
 }  // namespace caf::account

@@ -1,0 +1,80 @@
+// The wizard of "Créer Mon Compte" in progress (SPEC.md §4): kept server-side in a `drafts` row
+// keyed by the digest of a random id only the browser holds (cookie `__Host-caf_creation`),
+// sealed under a key derived from that id. It expires; an abandoned creation leaves nothing else.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "account/verification/verification_code_service.hpp"
+#include "core/clock.hpp"
+#include "core/http.hpp"
+#include "core/random.hpp"
+#include "storage/database.hpp"
+
+namespace caf::account::creation {
+
+inline constexpr std::string_view cookie_name = "__Host-caf_creation";
+
+// The pages of the wizard, in order.
+enum class Stage { civil_status, identity_document, contact, password, recap };
+std::string_view to_string(Stage stage) noexcept;  // "etat-civil", "piece-identite", ...
+std::optional<Stage> parse_stage(std::string_view text) noexcept;
+
+struct CreationDraft {
+    Stage stage = Stage::civil_status;
+    std::optional<std::string> interaction_id;  // prompt=create: the creation ends logged in there
+    nlohmann::json civil_status;                // to_json(CivilStatusEntry) once step 1 is done
+    // {"type","number","issued_on"} of the document, or {"none": true} for "Je ne dispose pas
+    // d'une pièce d'identité française", or null when skipped (optional with a NIR).
+    nlohmann::json identity_document;
+    bool documents_required = false;
+    // Step 2: the contact typed, the code sent for it, and whether it was confirmed.
+    std::optional<CodeChannel> channel;
+    std::string contact;
+    std::optional<std::int64_t> code_id;
+    bool contact_verified = false;
+    // Once the account exists (stage recap): what the recap shows.
+    std::optional<std::int64_t> account_id;
+    std::string identifier;  // canonical NIR or "P33392250"
+    std::int64_t expires_at = 0;
+};
+
+struct LoadedDraft {
+    std::string id;  // the cookie's value
+    CreationDraft draft;
+};
+
+class CreationDrafts {
+public:
+    CreationDrafts(storage::Database& db, Random& random, std::chrono::seconds lifetime)
+        : db_(db), random_(random), lifetime_(lifetime) {}
+
+    // Stores a new draft (expiring `lifetime` from now) and returns the Set-Cookie value.
+    std::string start(CreationDraft draft, TimePoint now);
+    // The browser's draft; nullopt without a cookie, or when unknown, expired or tampered.
+    std::optional<LoadedDraft> load(const http::Request& request, TimePoint now);
+    // Saves the progress; the expiry stays the one set at start.
+    void save(storage::Connection& c, const LoadedDraft& loaded, TimePoint now);
+    void save(const LoadedDraft& loaded, TimePoint now);
+    void remove(storage::Connection& c, const std::string& id);
+
+    static std::string clearing_cookie();
+    // "creation:<hex digest>": the subject of the draft's verification codes.
+    static std::string code_subject(std::string_view id);
+
+private:
+    storage::Database& db_;
+    Random& random_;
+    std::chrono::seconds lifetime_;
+};
+
+std::string seal_creation_draft(std::string_view id, const CreationDraft& draft);
+std::optional<CreationDraft> open_creation_draft(std::string_view id, std::string_view sealed);
+
+}  // namespace caf::account::creation

@@ -1,0 +1,302 @@
+// "Mot de passe oublié": the rules of each step, and the request kept sealed in the drafts table.
+#include "account/recovery/password_recovery.hpp"
+
+#include <array>
+
+#include <nlohmann/json.hpp>
+
+#include "account/identity/person_record.hpp"
+#include "account/login/login_service.hpp"
+#include "account/notifications/notification.hpp"
+#include "account/notifications/notifier.hpp"
+#include "account/personal_data/contact_masking.hpp"
+#include "core/crypto.hpp"
+#include "core/login_contract.hpp"
+#include "storage/accounts.hpp"
+#include "storage/audit_log.hpp"
+#include "storage/drafts.hpp"
+#include "storage/lockout.hpp"
+#include "storage/notifications.hpp"
+#include "storage/sessions.hpp"
+#include "storage/tokens.hpp"
+
+namespace caf::account::recovery {
+namespace {
+
+constexpr std::array<std::pair<RecoveryStage, std::string_view>, 3> stage_names{{
+    {RecoveryStage::choose_channel, "canal"},
+    {RecoveryStage::enter_code, "code"},
+    {RecoveryStage::new_password, "mot-de-passe"},
+}};
+
+std::optional<RecoveryStage> parse_stage(std::string_view text) {
+    for (const auto& [s, name] : stage_names)
+        if (name == text) return s;
+    return std::nullopt;
+}
+
+NotificationChannel notification_channel(CodeChannel channel) {
+    switch (channel) {
+        case CodeChannel::email: return NotificationChannel::email;
+        case CodeChannel::sms: return NotificationChannel::sms;
+        case CodeChannel::letter: return NotificationChannel::letter;
+    }
+    return NotificationChannel::email;
+}
+
+PersonalDataKind contact_kind(CodeChannel channel) {
+    return channel == CodeChannel::email ? PersonalDataKind::email
+           : channel == CodeChannel::sms ? PersonalDataKind::phone
+                                         : PersonalDataKind::postal_address;
+}
+
+std::optional<std::string> contact_of(const PersonalDataProtector& protector, const storage::Account& account,
+                                      CodeChannel channel) {
+    const auto& sealed = channel == CodeChannel::email ? account.email_sealed
+                         : channel == CodeChannel::sms ? account.phone_sealed
+                                                       : account.address_sealed;
+    if (!sealed) return std::nullopt;
+    return protector.open(contact_kind(channel), *sealed);
+}
+
+bool same_birth_name(const PersonalDataProtector& protector, const storage::Account& account,
+                     std::string_view typed) {
+    if (!account.civil_status_sealed) return false;
+    auto opened = protector.open(PersonalDataKind::civil_status, *account.civil_status_sealed);
+    if (!opened) return false;
+    auto person = person_from_json(nlohmann::json::parse(*opened, nullptr, false));
+    if (!person) return false;
+    const auto expected = normalise_name(person->birth_name);
+    const auto given = normalise_name(typed);
+    return !expected.empty() && crypto::constant_time_equal(expected, given);
+}
+
+// The row is found by the id's digest and opened with another derivation of the same id, so
+// the store alone cannot read it.
+std::string storage_key(std::string_view id) { return "password-recovery:" + login::digest(id); }
+std::string sealing_key(std::string_view id) { return crypto::hmac_sha256(id, "caf-connect password recovery payload"); }
+constexpr std::string_view associated_data = "caf-connect password recovery v1";
+
+}  // namespace
+
+std::string_view to_string(RecoveryStage stage) noexcept {
+    for (const auto& [s, name] : stage_names)
+        if (s == stage) return name;
+    return "";
+}
+
+std::string mask_postal_address(std::string_view address) {
+    for (std::size_t i = 0; i + 5 <= address.size(); ++i) {
+        bool five = true;
+        for (std::size_t k = 0; k < 5; ++k) five = five && address[i + k] >= '0' && address[i + k] <= '9';
+        const bool bounded = (i == 0 || !std::isdigit(static_cast<unsigned char>(address[i - 1]))) &&
+                             (i + 5 == address.size() || !std::isdigit(static_cast<unsigned char>(address[i + 5])));
+        if (five && bounded) return "code postal " + std::string(address.substr(i, 2)) + "***";
+    }
+    return "adresse postale connue de votre Caf";
+}
+
+std::vector<OfferedChannel> decoy_channels(const PersonalDataProtector& protector, std::string_view lockout_key) {
+    // The same shapes as mask_email / mask_phone, picked from common providers, so a decoy reads
+    // like anyone's contact data. Derived, not random: asking twice shows the same choice.
+    const std::string d = crypto::sha256(protector.lookup(PersonalDataKind::email, "recovery-decoy:" + std::string(lockout_key)));
+    static constexpr std::array<std::string_view, 8> domains{"g***.com", "h***.fr", "o***.fr", "y***.fr",
+                                                             "l***.net", "f***.fr", "s***.fr", "w***.fr"};
+    auto byte = [&](std::size_t i) { return static_cast<unsigned char>(d[i]); };
+    std::string email;
+    email += static_cast<char>('a' + byte(0) % 26);
+    email += "***@";
+    email += domains[byte(1) % domains.size()];
+    std::string phone = byte(2) % 2 ? "06" : "07";
+    phone += " ** ** ** ";
+    phone += static_cast<char>('0' + byte(3) % 10);
+    phone += static_cast<char>('0' + byte(4) % 10);
+    return {{CodeChannel::email, email}, {CodeChannel::sms, phone}};
+}
+
+IdentifyOutcome identify(storage::Database& db, const PersonalDataProtector& protector,
+                         const LoginIdentifier& identifier, std::string_view birth_name, TimePoint now) {
+    const std::string key = password_login::lockout_key(protector, identifier);
+    std::optional<storage::Account> account = db.read([&](storage::Connection& c) {
+        storage::Accounts accounts(db);
+        return std::holds_alternative<Nir>(identifier) ? accounts.find_by_nir_lookup(c, key)
+                                                       : accounts.find_by_provisional_id(c, canonical(identifier));
+    });
+    bool matched = false;
+    if (account && account->status == "active") {
+        matched = same_birth_name(protector, *account, birth_name);
+    } else {
+        // The same decryption and comparison for nobody, so the answer takes the same time.
+        storage::Account nobody;
+        nobody.civil_status_sealed = protector.seal(PersonalDataKind::civil_status, R"({"birth_name":""})");
+        (void)same_birth_name(protector, nobody, birth_name);
+    }
+
+    IdentifyOutcome out;
+    out.matched = matched;
+    out.request.lockout_key = key;
+    out.request.expires_at = to_unix_seconds(now) + request_lifetime.count();
+    if (matched) {
+        out.request.account_id = account->id;
+        out.request.subject = "account:" + std::to_string(account->id);
+        if (auto email = contact_of(protector, *account, CodeChannel::email))
+            out.request.channels.push_back({CodeChannel::email, mask_email(*email)});
+        if (auto phone = contact_of(protector, *account, CodeChannel::sms))
+            out.request.channels.push_back({CodeChannel::sms, mask_phone(*phone)});
+        if (auto address = contact_of(protector, *account, CodeChannel::letter))
+            out.request.channels.push_back({CodeChannel::letter, mask_postal_address(*address)});
+    } else {
+        out.request.subject = "nobody:" + key.substr(0, 32);
+        out.request.channels = decoy_channels(protector, key);
+    }
+    return out;
+}
+
+SendOutcome send_recovery_code(storage::Database& db, const PersonalDataProtector& protector,
+                               VerificationCodeService& codes, RecoveryRequest& request, CodeChannel channel,
+                               TimePoint now, bool resend) {
+    storage::Notifications queue(db);
+    Notifier notifier(queue, protector);
+    auto outcome = db.transaction([&](storage::Connection& c) -> SendOutcome {
+        auto sent = resend && request.code_id
+                        ? codes.resend(c, *request.code_id, recovery_code_purpose, request.subject, now)
+                        : codes.send_code(c, recovery_code_purpose, request.subject, channel, now);
+        if (!sent || !request.account_id) return sent;
+        auto account = storage::Accounts(db).find(c, *request.account_id);
+        if (!account) return sent;
+        if (auto recipient = contact_of(protector, *account, channel))
+            notifier.enqueue(c,
+                             verification_code_message(notification_channel(channel), *recipient, sent->code,
+                                                       codes.config().validity(channel), account->id),
+                             now);
+        return sent;
+    });
+    if (outcome) {
+        request.code_id = outcome->id;
+        request.code_channel = channel;
+        request.stage = RecoveryStage::enter_code;
+        // A letter takes days: the request lives as long as its code.
+        request.expires_at = std::max(request.expires_at, to_unix_seconds(outcome->expires_at));
+    }
+    return outcome;
+}
+
+ResetDone reset_password(storage::Database& db, const PersonalDataProtector& protector, std::int64_t account_id,
+                         const std::string& lockout_key, const std::string& password_hash, TimePoint now,
+                         const std::function<void(storage::Connection&)>& remove_draft) {
+    const auto now_s = to_unix_seconds(now);
+    storage::Notifications queue(db);
+    Notifier notifier(queue, protector);
+    return db.transaction([&](storage::Connection& c) {
+        ResetDone done;
+        storage::Accounts accounts(db);
+        auto account = accounts.find_for_update(c, account_id);
+        if (!account) return done;
+        accounts.update_password(c, account_id, password_hash, now_s);
+        storage::Lockouts(db).reset(c, lockout_key);
+        // Whoever knew the old password is out, everywhere: the person logs in again.
+        done.sessions_revoked = storage::Sessions(db).revoke_all_of_account(c, account_id, now_s);
+        done.refresh_tokens_revoked = storage::RefreshTokens(db).revoke_all_of_account(c, account_id, now_s);
+        done.access_tokens_revoked = storage::AccessTokens(db).revoke_all_of_account(c, account_id, now_s);
+        std::optional<Notification> notice;
+        if (auto email = contact_of(protector, *account, CodeChannel::email))
+            notice = password_changed_message(NotificationChannel::email, *email, account_id);
+        else if (auto phone = contact_of(protector, *account, CodeChannel::sms))
+            notice = password_changed_message(NotificationChannel::sms, *phone, account_id);
+        if (notice) notifier.enqueue(c, *notice, now);
+        storage::NewAuditEntry entry;
+        entry.at = now_s;
+        entry.actor_type = "account";
+        entry.actor_id = std::to_string(account_id);
+        entry.action = "password.reset";
+        entry.account_id = account_id;
+        entry.details = {{"reason", "mot-de-passe-oublie"},
+                         {"sessions_revoked", done.sessions_revoked},
+                         {"refresh_tokens_revoked", done.refresh_tokens_revoked},
+                         {"access_tokens_revoked", done.access_tokens_revoked}};
+        storage::AuditLog(db).append(c, entry);
+        if (remove_draft) remove_draft(c);
+        return done;
+    });
+}
+
+std::string seal_request(std::string_view id, const RecoveryRequest& r) {
+    nlohmann::json channels = nlohmann::json::array();
+    for (const auto& offered : r.channels)
+        channels.push_back({{"channel", to_string(offered.channel)}, {"masked", offered.masked}});
+    nlohmann::json j{{"stage", to_string(r.stage)}, {"subject", r.subject},       {"key", r.lockout_key},
+                     {"channels", channels},          {"expires_at", r.expires_at}};
+    if (r.account_id) j["account"] = *r.account_id;
+    if (r.code_id) j["code_id"] = *r.code_id;
+    if (r.code_channel) j["code_channel"] = to_string(*r.code_channel);
+    return crypto::aes256gcm_seal(sealing_key(id), j.dump(), associated_data);
+}
+
+std::optional<RecoveryRequest> open_request(std::string_view id, std::string_view sealed) {
+    auto plain = crypto::aes256gcm_open(sealing_key(id), sealed, associated_data);
+    if (!plain) return std::nullopt;
+    auto j = nlohmann::json::parse(*plain, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return std::nullopt;
+    try {
+        RecoveryRequest r;
+        auto stage = parse_stage(j.at("stage").get<std::string>());
+        if (!stage) return std::nullopt;
+        r.stage = *stage;
+        r.subject = j.at("subject").get<std::string>();
+        r.lockout_key = j.at("key").get<std::string>();
+        r.expires_at = j.at("expires_at").get<std::int64_t>();
+        for (const auto& offered : j.at("channels")) {
+            auto channel = parse_code_channel(offered.at("channel").get<std::string>());
+            if (!channel) return std::nullopt;
+            r.channels.push_back({*channel, offered.at("masked").get<std::string>()});
+        }
+        if (j.contains("account")) r.account_id = j["account"].get<std::int64_t>();
+        if (j.contains("code_id")) r.code_id = j["code_id"].get<std::int64_t>();
+        if (j.contains("code_channel")) r.code_channel = parse_code_channel(j["code_channel"].get<std::string>());
+        return r;
+    } catch (const nlohmann::json::exception&) {
+        return std::nullopt;
+    }
+}
+
+std::string RecoveryRequests::start(RecoveryRequest request, TimePoint now) {
+    const std::string id = random_token(random_, 32);
+    const auto now_s = to_unix_seconds(now);
+    storage::Drafts(db_).save(storage_key(id), seal_request(id, request), now_s, request.expires_at);
+    return cookie(id, request.expires_at - now_s);
+}
+
+std::optional<LoadedRequest> RecoveryRequests::load(const http::Request& request, TimePoint now) {
+    auto id = request.cookie(cookie_name);
+    if (!id || id->size() < 20 || id->size() > 128) return std::nullopt;
+    auto row = storage::Drafts(db_).find(storage_key(*id), to_unix_seconds(now));
+    if (!row) return std::nullopt;
+    auto opened = open_request(*id, row->payload_sealed);
+    if (!opened || opened->expires_at <= to_unix_seconds(now)) return std::nullopt;
+    return LoadedRequest{*id, std::move(*opened)};
+}
+
+void RecoveryRequests::save(storage::Connection& c, const LoadedRequest& loaded, TimePoint now) {
+    storage::Drafts(db_).save(c, storage_key(loaded.id), seal_request(loaded.id, loaded.request), to_unix_seconds(now),
+                              loaded.request.expires_at);
+}
+
+void RecoveryRequests::save(const LoadedRequest& loaded, TimePoint now) {
+    db_.transaction([&](storage::Connection& c) { save(c, loaded, now); });
+}
+
+void RecoveryRequests::remove(storage::Connection& c, const std::string& id) { storage::Drafts(db_).remove(c, storage_key(id)); }
+
+std::string RecoveryRequests::cookie(std::string_view id, std::int64_t max_age) {
+    http::CookieOptions options;
+    options.max_age_seconds = std::max<std::int64_t>(max_age, 1);
+    return http::set_cookie_value(cookie_name, id, options);
+}
+
+std::string RecoveryRequests::clearing_cookie() {
+    http::CookieOptions options;
+    options.max_age_seconds = 0;
+    return http::set_cookie_value(cookie_name, "", options);
+}
+
+}  // namespace caf::account::recovery
