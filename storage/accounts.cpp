@@ -75,6 +75,14 @@ std::optional<Account> Accounts::find_by_provisional_id(Connection& c, const std
     return one(c, "WHERE provisional_id = ?", {provisional_id});
 }
 
+std::vector<std::int64_t> Accounts::list_provisional_without_nir(Connection& c) {
+    std::vector<std::int64_t> ids;
+    for (const auto& row : c.query("SELECT id FROM accounts WHERE provisional_id IS NOT NULL AND nir_lookup IS NULL "
+                                   "AND status = 'active' ORDER BY id"))
+        ids.push_back(row.integer(0));
+    return ids;
+}
+
 std::vector<Account> Accounts::find_by_pivot_lookup(Connection& c, const std::string& pivot_lookup) {
     std::vector<Account> out;
     for (const auto& row : c.query(std::string(select_account) + "WHERE pivot_lookup = ? ORDER BY id",

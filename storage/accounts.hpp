@@ -59,6 +59,9 @@ public:
     std::optional<Account> find_by_provisional_id(Connection& c, const std::string& provisional_id);
     // Several matches are possible (homonyms): the caller links only a unique one.
     std::vector<Account> find_by_pivot_lookup(Connection& c, const std::string& pivot_lookup);
+    // Active accounts that still log in with a provisional identifier (no NIR attached yet), by
+    // id: "Identifiant provisoire oublié" compares their sealed civil status with what is typed.
+    std::vector<std::int64_t> list_provisional_without_nir(Connection& c);
 
     // A new password chosen by the person: changed_at = now, no longer legacy. False: no account.
     bool update_password(Connection& c, std::int64_t id, const std::string& hash, std::int64_t now);

@@ -26,15 +26,6 @@ std::string trimmed(std::string_view s) {
 std::string first_word(const std::string& normalised) { return normalised.substr(0, normalised.find(' ')); }
 
 // The ids of the accounts that still log in with a provisional identifier.
-// TODO(lead): this query belongs in storage::Accounts (list_provisional_without_nir); it is here
-// to keep storage/ untouched in this change. Every request reads the same rows: no timing signal.
-std::vector<std::int64_t> provisional_accounts(storage::Connection& c) {
-    std::vector<std::int64_t> ids;
-    for (const auto& row : c.query("SELECT id FROM accounts WHERE provisional_id IS NOT NULL AND nir_lookup IS NULL "
-                                   "AND status = 'active' ORDER BY id"))
-        ids.push_back(row.integer(0));
-    return ids;
-}
 
 bool matches(const PersonalDataProtector& protector, const storage::Account& account, const ProvisionalIdForm& form,
              const std::string& birth_date, const std::string& contact, bool email) {
@@ -104,7 +95,8 @@ ProvisionalIdSent send_forgotten_provisional_id(storage::Database& db, const Per
     int matched = 0;
     db.read([&](storage::Connection& c) {
         storage::Accounts accounts(db);
-        for (auto id : provisional_accounts(c)) {
+        // Every request reads the same rows whatever is typed: no timing signal.
+        for (auto id : accounts.list_provisional_without_nir(c)) {
             auto account = accounts.find(c, id);
             if (account && matches(protector, *account, form, birth_date, contact, email)) {
                 ++matched;
