@@ -380,6 +380,11 @@ Config read(const toml::table& root, const std::string& file) {
 
     auto lockout = top.sub("lockout");
     read_lockout(lockout, config.lockout);
+    auto creation = top.sub("creation");
+    if (auto v = creation.get_int("minimum_age", 0, 120)) config.creation.minimum_age = unsigned(*v);
+    if (auto v = creation.get_int("draft_lifetime_minutes", 5, 24 * 60)) config.creation.draft_lifetime_minutes = unsigned(*v);
+    creation.reject_unknown();
+
     auto captcha = top.sub("captcha");
     if (auto v = captcha.get_int("validity_seconds", 30, 3600)) config.captcha.validity_seconds = unsigned(*v);
     if (auto v = captcha.get<std::string>("provider")) {

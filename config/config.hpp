@@ -141,6 +141,12 @@ struct LockoutSettings {
 };
 
 // The built-in captcha (its secret is derived from the data key file, never in the TOML).
+// "Créer Mon Compte" (SPEC.md §4).
+struct CreationSettingsConfig {
+    unsigned minimum_age = 15;             // members of an allocataire household aged 15 or more
+    unsigned draft_lifetime_minutes = 60;  // an abandoned creation leaves only an expired draft
+};
+
 struct CaptchaSettings {
     unsigned validity_seconds = 300;
     std::string provider = "builtin";  // builtin (libgd PNG) | external (an HTTP captcha service)
@@ -189,6 +195,7 @@ struct Config {
     LogConfig log;
     LockoutSettings lockout;
     CaptchaSettings captcha;
+    CreationSettingsConfig creation;
     VerificationCodeSettings verification_codes;
     CguSettings cgu;
     PasswordRenewalSettings password_renewal;

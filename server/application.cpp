@@ -185,7 +185,11 @@ int run_server(const config::Config& config) {
     account_context.codes = &codes;
     account::register_account_routes(routes, account_context);
     account::register_login_security_routes(routes, account_context);
-    account::register_creation_routes(routes, account_context);
+    account::register_creation_routes(
+        routes, account_context,
+        account::CreationSettings{int(config.creation.minimum_age),
+                                  std::chrono::minutes(config.creation.draft_lifetime_minutes)},
+        nullptr);
     account::register_recovery_routes(routes, account_context);
     account::CaptchaContext captcha_context{builtin_captcha, clock};
     account::register_captcha_routes(routes, captcha_context);

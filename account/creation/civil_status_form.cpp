@@ -70,7 +70,9 @@ nlohmann::json to_json(const CivilStatusEntry& e) {
                      {"departement", e.departement},
                      {"birth_place", e.born_abroad ? "" : e.commune},
                      {"birth_country", e.born_abroad ? e.country : "99100"},
-                     {"birth_city", e.city}};
+                     {"birth_city", e.city},
+                     {"resides_in_france", e.resides_in_france},
+                     {"postal_code", e.postal_code}};
     if (e.nir) j["nir"] = *e.nir;
     else
         j["parents"] = {{{"birth_name", e.parent1.birth_name}, {"first_names", e.parent1.first_names}},
@@ -94,6 +96,8 @@ std::optional<CivilStatusEntry> civil_status_from_json(const nlohmann::json& j) 
         if (e.born_abroad) e.country = j.at("birth_country").get<std::string>();
         else e.commune = j.at("birth_place").get<std::string>();
         e.city = j.at("birth_city").get<std::string>();
+        e.resides_in_france = j.value("resides_in_france", true);
+        e.postal_code = j.value("postal_code", std::string());
         if (j.contains("parents")) {
             const auto& p = j.at("parents");
             e.parent1 = {p.at(0).at("birth_name").get<std::string>(), p.at(0).at("first_names").get<std::string>()};
@@ -187,6 +191,18 @@ expected<CivilStatusEntry, FieldErrors> check_civil_status_form(const http::Para
         else if (e.city.size() > 80) errors[f::city] = "Le nom de la ville de naissance est trop long.";
     } else {
         errors[f::birth_place] = "Veuillez indiquer si vous êtes né(e) en France ou à l'étranger.";
+    }
+
+    // "Je réside en France" + lieu de résidence (code postal): metropolitan and overseas codes.
+    const auto resides = value(f::resides_in_france);
+    if (resides == "oui") {
+        e.postal_code = value(f::postal_code);
+        if (e.postal_code.size() != 5 || !digits(e.postal_code) || e.postal_code.starts_with("00"))
+            errors[f::postal_code] = "Veuillez saisir le code postal de votre lieu de résidence (5 chiffres).";
+    } else if (resides == "non") {
+        e.resides_in_france = false;
+    } else {
+        errors[f::resides_in_france] = "Veuillez indiquer si vous résidez en France.";
     }
 
     if (has_nir == "non") {

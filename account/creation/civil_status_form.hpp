@@ -32,6 +32,8 @@ inline constexpr const char* departement = "departement_naissance";
 inline constexpr const char* commune = "commune_naissance";  // INSEE code, 5 characters
 inline constexpr const char* country = "pays_naissance";     // INSEE code 99XXX
 inline constexpr const char* city = "ville_naissance";
+inline constexpr const char* resides_in_france = "reside_france";  // "oui" / "non"
+inline constexpr const char* postal_code = "code_postal";          // 5 digits when in France
 inline constexpr const char* parent1_name = "parent1_nom";
 inline constexpr const char* parent1_first_names = "parent1_prenoms";
 inline constexpr const char* parent2_name = "parent2_nom";
@@ -58,6 +60,8 @@ struct CivilStatusEntry {
     std::string commune;      // born in France: INSEE commune code "31555"
     std::string country;      // born abroad: INSEE country code "99352"
     std::string city;         // born abroad: the town, as typed
+    bool resides_in_france = true;  // "Je réside en France"
+    std::string postal_code;        // lieu de résidence, when in France
     Parent parent1;           // without NIR only
     Parent parent2;
 

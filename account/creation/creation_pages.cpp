@@ -142,6 +142,8 @@ http::Response render(const http::Request& request, CreationContext& ctx, const 
             title = "État civil";
             data["nir_oui"] = value(civil_field::has_nir) == "oui";
             data["nir_non"] = value(civil_field::has_nir) == "non";
+            data["reside_france_oui"] = value(civil_field::resides_in_france) == "oui";
+            data["reside_france_non"] = value(civil_field::resides_in_france) == "non";
             data["civilite_madame"] = value(civil_field::civility) == "madame";
             data["civilite_monsieur"] = value(civil_field::civility) == "monsieur";
             data["lieu_france"] = value(civil_field::birth_place) == "france";

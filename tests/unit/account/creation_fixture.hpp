@@ -11,7 +11,8 @@ namespace caf::account::test {
 inline http::Params jean_civil_status() {
     return {{"possede_nir", "oui"},          {"nir", jean_nir},           {"civilite", "monsieur"},
             {"nom_naissance", "Dupont"},     {"prenoms", "Jean"},         {"date_naissance", "15/06/1963"},
-            {"lieu_naissance", "france"},    {"departement_naissance", "31"}, {"commune_naissance", "31555"}};
+            {"lieu_naissance", "france"},    {"departement_naissance", "31"}, {"commune_naissance", "31555"},
+            {"reside_france", "oui"},        {"code_postal", "31000"}};
 }
 
 // Born abroad (Oran, Algérie), no NIR: the provisional identifier path of the webinar.
@@ -19,7 +20,8 @@ inline http::Params daniel_civil_status() {
     return {{"possede_nir", "non"},          {"civilite", "monsieur"},     {"nom_naissance", "Morvan"},
             {"prenoms", "Daniel"},           {"date_naissance", "09/09/1962"}, {"lieu_naissance", "etranger"},
             {"pays_naissance", "99352"},     {"ville_naissance", "Oran"},   {"parent1_nom", "Morvan"},
-            {"parent1_prenoms", "Jean"},     {"parent2_nom", "Morvan"},     {"parent2_prenoms", "Jeanne"}};
+            {"parent1_prenoms", "Jean"},     {"parent2_nom", "Morvan"},     {"parent2_prenoms", "Jeanne"},
+            {"reside_france", "non"}};
 }
 
 inline constexpr const char* new_password = "Nouveau2024Mdp";

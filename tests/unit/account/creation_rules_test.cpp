@@ -71,7 +71,8 @@ TEST(FormatOnlyDocumentVerifier, ConfirmsWellFormedNumbersOnly) {
 http::Params form_with(std::initializer_list<std::pair<std::string, std::string>> changes) {
     http::Params form{{"possede_nir", "oui"},        {"nir", "1630631555082"},       {"civilite", "monsieur"},
                       {"nom_naissance", "Dupont"},   {"prenoms", "Jean"},           {"date_naissance", "15/06/1963"},
-                      {"lieu_naissance", "france"},  {"departement_naissance", "31"}, {"commune_naissance", "31555"}};
+                      {"lieu_naissance", "france"},  {"departement_naissance", "31"}, {"commune_naissance", "31555"},
+                      {"reside_france", "oui"},      {"code_postal", "31000"}};
     for (const auto& [k, v] : changes) {
         std::erase_if(form, [&](const auto& p) { return p.first == k; });
         form.emplace_back(k, v);
@@ -125,6 +126,19 @@ TEST(CivilStatusForm, JsonRoundTripKeepsEverything) {
     EXPECT_EQ(back->nir, entry->nir);
     EXPECT_EQ(back->commune, "31555");
     EXPECT_EQ(back->birth_date, entry->birth_date);
+    EXPECT_EQ(back->postal_code, "31000");
+}
+
+TEST(CivilStatusForm, ResidenceInFranceNeedsAPostalCode) {
+    auto missing = check_civil_status_form(form_with({{"code_postal", ""}}), today, 15);
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().at("code_postal"), "Veuillez saisir le code postal de votre lieu de résidence (5 chiffres).");
+    auto unanswered = check_civil_status_form(form_with({{"reside_france", ""}}), today, 15);
+    ASSERT_FALSE(unanswered);
+    EXPECT_TRUE(unanswered.error().contains("reside_france"));
+    auto abroad = check_civil_status_form(form_with({{"reside_france", "non"}, {"code_postal", ""}}), today, 15);
+    ASSERT_TRUE(abroad);
+    EXPECT_FALSE(abroad->resides_in_france);
 }
 
 TEST(ContactForm, MobileHas10DigitsStartingWith06Or07) {
