@@ -201,9 +201,17 @@ int run_server(const config::Config& config) {
     auto transports = account::make_notification_transports(config.notifications, random);
     account::DispatcherSettings dispatch_settings;
     dispatch_settings.retry = account::retry_policy(config.notifications);
-    account::NotificationDispatcher dispatcher(*db, notification_queue, audit_log, protector, notification_templates,
-                                               transports.channels(), dispatch_settings);
-    account::NotificationWorker notification_worker(dispatcher, clock, std::chrono::milliseconds{500});
+    // Events and errors carry ids, channels and templates only, never a recipient or a code.
+    account::NotificationDispatcher dispatcher(
+        *db, notification_queue, audit_log, protector, notification_templates, transports.channels(), dispatch_settings,
+        [&events](std::string_view event, const nlohmann::json& details) {
+            auto line = std::string(event) + " " + details.dump();
+            if (event == "notification.sent") events->info(line);
+            else events->warn(line);
+        });
+    account::NotificationWorker notification_worker(
+        dispatcher, clock, std::chrono::milliseconds{500},
+        [&events](std::string_view what) { events->error("notification delivery: " + std::string(what)); });
     notification_worker.start();
     if (!config.notifications.outbox && !config.notifications.smtp_url && !config.notifications.sms_gateway_url)
         events->warn("no outbox, SMTP server or SMS gateway configured: mail and SMS stay queued");
