@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Development run: installs what is missing, builds, imports the demo accounts and runs Caf Connect
-# on SQLite (config/dev.toml) with the demo caf.fr portal and the FranceConnect stand-in beside it.
+# Development run: installs what is missing, builds, and runs Caf Connect on SQLite
+# (config/dev.toml, demo accounts imported at start) with the demo caf.fr portal beside it.
 # Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,10 +8,8 @@ scripts/setup-debian.sh
 scripts/build.sh
 mkdir -p var
 
+# config/dev.toml imports the demo accounts at every start ([development] demo_accounts).
 config=config/dev.toml
-if [[ -f examples/demo-accounts.jsonl ]]; then
-  build/cafconnect import --config "$config" examples/demo-accounts.jsonl >/dev/null
-fi
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
