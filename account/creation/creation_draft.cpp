@@ -4,6 +4,7 @@
 #include <array>
 #include <utility>
 
+#include "account/browser_draft.hpp"
 #include "core/crypto.hpp"
 #include "core/login_contract.hpp"
 #include "storage/drafts.hpp"
@@ -21,9 +22,11 @@ constexpr std::array<std::pair<Stage, std::string_view>, 5> stage_names{{
 
 // Found by one derivation of the id, opened with another: the store alone cannot read a draft
 // (it holds état civil and contact data in clear, and the interaction id).
-std::string storage_key(std::string_view id) { return "creation:" + login::digest(id); }
-std::string sealing_key(std::string_view id) { return crypto::hmac_sha256(id, "caf-connect creation draft payload"); }
-constexpr std::string_view associated_data = "caf-connect creation draft v1";
+const BrowserDraftKind& draft_kind() {
+    static const BrowserDraftKind kind("creation", "caf-connect creation draft");
+    return kind;
+}
+std::string storage_key(std::string_view id) { return draft_kind().storage_key(id); }
 
 }  // namespace
 
@@ -52,14 +55,13 @@ std::string seal_creation_draft(std::string_view id, const CreationDraft& d) {
     if (d.channel) j["channel"] = to_string(*d.channel);
     if (d.code_id) j["code_id"] = *d.code_id;
     if (d.account_id) j["account"] = *d.account_id;
-    return crypto::aes256gcm_seal(sealing_key(id), j.dump(), associated_data);
+    return draft_kind().seal(id, j);
 }
 
 std::optional<CreationDraft> open_creation_draft(std::string_view id, std::string_view sealed) {
-    auto plain = crypto::aes256gcm_open(sealing_key(id), sealed, associated_data);
-    if (!plain) return std::nullopt;
-    auto j = nlohmann::json::parse(*plain, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return std::nullopt;
+    auto opened = draft_kind().open(id, sealed);
+    if (!opened) return std::nullopt;
+    const auto& j = *opened;
     try {
         CreationDraft d;
         auto stage = parse_stage(j.at("stage").get<std::string>());

@@ -10,6 +10,7 @@
 #include "account/notifications/notification.hpp"
 #include "account/notifications/notifier.hpp"
 #include "account/personal_data/contact_masking.hpp"
+#include "account/browser_draft.hpp"
 #include "core/crypto.hpp"
 #include "core/login_contract.hpp"
 #include "storage/accounts.hpp"
@@ -73,9 +74,11 @@ bool same_birth_name(const PersonalDataProtector& protector, const storage::Acco
 
 // The row is found by the id's digest and opened with another derivation of the same id, so
 // the store alone cannot read it.
-std::string storage_key(std::string_view id) { return "password-recovery:" + login::digest(id); }
-std::string sealing_key(std::string_view id) { return crypto::hmac_sha256(id, "caf-connect password recovery payload"); }
-constexpr std::string_view associated_data = "caf-connect password recovery v1";
+const BrowserDraftKind& draft_kind() {
+    static const BrowserDraftKind kind("password-recovery", "caf-connect password recovery");
+    return kind;
+}
+std::string storage_key(std::string_view id) { return draft_kind().storage_key(id); }
 
 }  // namespace
 
@@ -229,14 +232,13 @@ std::string seal_request(std::string_view id, const RecoveryRequest& r) {
     if (r.account_id) j["account"] = *r.account_id;
     if (r.code_id) j["code_id"] = *r.code_id;
     if (r.code_channel) j["code_channel"] = to_string(*r.code_channel);
-    return crypto::aes256gcm_seal(sealing_key(id), j.dump(), associated_data);
+    return draft_kind().seal(id, j);
 }
 
 std::optional<RecoveryRequest> open_request(std::string_view id, std::string_view sealed) {
-    auto plain = crypto::aes256gcm_open(sealing_key(id), sealed, associated_data);
-    if (!plain) return std::nullopt;
-    auto j = nlohmann::json::parse(*plain, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return std::nullopt;
+    auto opened = draft_kind().open(id, sealed);
+    if (!opened) return std::nullopt;
+    const auto& j = *opened;
     try {
         RecoveryRequest r;
         auto stage = parse_stage(j.at("stage").get<std::string>());

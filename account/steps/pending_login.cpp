@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "account/browser_draft.hpp"
 #include "core/crypto.hpp"
 #include "core/login_contract.hpp"
 #include "storage/drafts.hpp"
@@ -25,9 +26,11 @@ constexpr std::array<std::pair<Stage, std::string_view>, 7> stage_names{{
 
 // The row is found by the id's digest (login::digest, SHA-256) and opened with a different
 // derivation of the same id, so knowing the digest (the store) does not open the payload.
-std::string storage_key(std::string_view id) { return "pending-login:" + login::digest(id); }
-std::string sealing_key(std::string_view id) { return crypto::hmac_sha256(id, "caf-connect pending login payload"); }
-constexpr std::string_view associated_data = "caf-connect pending login v1";
+const BrowserDraftKind& draft_kind() {
+    static const BrowserDraftKind kind("pending-login", "caf-connect pending login");
+    return kind;
+}
+std::string storage_key(std::string_view id) { return draft_kind().storage_key(id); }
 
 }  // namespace
 
@@ -70,14 +73,13 @@ std::string seal_pending_login(std::string_view id, const PendingLogin& p) {
     if (p.code_id) j["code_id"] = *p.code_id;
     if (p.code_channel) j["code_channel"] = to_string(*p.code_channel);
     if (p.confirmed_channel) j["confirmed"] = to_string(*p.confirmed_channel);
-    return crypto::aes256gcm_seal(sealing_key(id), j.dump(), associated_data);
+    return draft_kind().seal(id, j);
 }
 
 std::optional<PendingLogin> open_pending_login(std::string_view id, std::string_view sealed) {
-    auto plain = crypto::aes256gcm_open(sealing_key(id), sealed, associated_data);
-    if (!plain) return std::nullopt;
-    auto j = nlohmann::json::parse(*plain, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return std::nullopt;
+    auto opened = draft_kind().open(id, sealed);
+    if (!opened) return std::nullopt;
+    const auto& j = *opened;
     try {
         PendingLogin p;
         p.account_id = j.at("account").get<std::int64_t>();
