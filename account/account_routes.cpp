@@ -1,6 +1,8 @@
 // The account module's route table.
 #include "account/account_routes.hpp"
 
+#include <algorithm>
+
 #include "account/login/login_page.hpp"
 #include "account/pages/account_home.hpp"
 #include "account/pages/coming_soon.hpp"
@@ -20,8 +22,10 @@ void register_account_routes(http::Router& router, AccountContext& ctx) {
 
     // Until their issues land; those register their own pages in place of these.
     const HtmlTemplates& pages = ctx.pages;
-    router.add("GET", "/franceconnect", Execution::inline_cpu,
-               [&pages](const Request& r) { return franceconnect_coming_soon(r, pages); });
+    const auto& providers = ctx.config.providers;
+    if (std::none_of(providers.begin(), providers.end(), [](const auto& p) { return p.name == "franceconnect"; }))
+        router.add("GET", "/franceconnect", Execution::inline_cpu,
+                   [&pages](const Request& r) { return franceconnect_coming_soon(r, pages); });
 }
 
 }  // namespace caf::account

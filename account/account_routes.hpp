@@ -13,6 +13,7 @@
 #include "core/html_templates.hpp"
 #include "core/random.hpp"
 #include "core/router.hpp"
+#include "core/upstream_logout.hpp"
 #include "storage/database.hpp"
 
 namespace caf::account {
@@ -34,6 +35,9 @@ struct AccountContext {
     // step of the first connection is skipped.
     CaptchaProvider* captcha = nullptr;            // the "Vérification de sécurité" from the 4th attempt
     VerificationCodeService* codes = nullptr;      // first-connection contact confirmation
+    // The chained logout of sessions opened through FranceConnect or another provider
+    // (providers/, wired by the composition root); none: local logout only.
+    UpstreamLogout* upstream_logout = nullptr;
 };
 
 // Registers, on `router`:
@@ -43,7 +47,8 @@ struct AccountContext {
 //   GET  /mon-compte                      blocking  account home (SSO session required)
 //   POST /deconnexion                     blocking  ends the SSO session
 //   GET  /deconnexion                     inline    "Vous êtes déconnecté"
-//   GET  /franceconnect                   inline    "bientôt disponible" until its issue lands
+//   GET  /franceconnect                   inline    "bientôt disponible" when no provider "franceconnect"
+//                                                   is configured (else providers/ registers it)
 // "Créer Mon Compte" is registered by register_creation_routes (account/creation/).
 // The recovery pages are registered by register_recovery_routes (account/recovery/).
 void register_account_routes(http::Router& router, AccountContext& context);

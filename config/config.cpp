@@ -310,6 +310,94 @@ ClientConfig read_client(TableReader& t) {
     return c;
 }
 
+bool is_http_url(const std::string& url) { return url.starts_with("https://") || url.starts_with("http://"); }
+
+ProviderConfig read_provider(TableReader& t) {
+    ProviderConfig p;
+    auto name = t.get<std::string>("name");
+    if (!name || name->empty() || name->size() > 40 ||
+        name->find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos)
+        t.fail("name", "is required: lower-case letters, digits, '-' and '_' (it is part of URLs)");
+    p.name = *name;
+    p.label = t.get<std::string>("label").value_or(p.name);
+    auto issuer = t.get<std::string>("issuer");
+    if (!issuer || !is_http_url(*issuer)) t.fail("issuer", "is required: the provider's exact http(s) issuer URL");
+    p.issuer = *issuer;
+    if (auto v = t.get<bool>("discovery")) p.discovery = *v;
+    const std::pair<const char*, std::string*> endpoints[] = {
+        {"authorization_endpoint", &p.authorization_endpoint}, {"token_endpoint", &p.token_endpoint},
+        {"userinfo_endpoint", &p.userinfo_endpoint},           {"jwks_uri", &p.jwks_uri},
+        {"end_session_endpoint", &p.end_session_endpoint}};
+    for (const auto& [key, field] : endpoints) {
+        if (auto v = t.get<std::string>(key)) {
+            if (!is_http_url(*v)) t.fail(key, "must be an http(s) URL");
+            *field = *v;
+        }
+    }
+    if (!p.discovery) {
+        for (const auto& [key, field] : endpoints)
+            if (field->empty() && std::string_view(key) != "end_session_endpoint")
+                t.fail(key, "is required when discovery = false");
+    }
+    auto client_id = t.get<std::string>("client_id");
+    if (!client_id || client_id->empty()) t.fail("client_id", "is required (our client id at the provider)");
+    p.client_id = *client_id;
+    if (auto v = t.get_secret("client_secret")) p.client_secret = *v;
+    if (auto v = t.get<std::string>("private_key_file")) p.private_key_file = *v;
+    if (auto v = t.get<std::string>("private_key_kid")) p.private_key_kid = *v;
+    if (auto v = t.get<std::string>("token_endpoint_auth_method")) {
+        if (!is_one_of(*v, {"client_secret_post", "client_secret_basic", "private_key_jwt"}))
+            t.fail("token_endpoint_auth_method", "must be client_secret_post, client_secret_basic or private_key_jwt");
+        p.token_endpoint_auth_method = *v;
+    }
+    if (p.token_endpoint_auth_method == "private_key_jwt") {
+        if (!p.private_key_file) t.fail("private_key_file", "is required with private_key_jwt");
+        if (!std::filesystem::exists(*p.private_key_file))
+            t.fail("private_key_file", "cannot read " + p.private_key_file->string());
+    } else if (p.client_secret.empty()) {
+        t.fail("client_secret", "is required with " + p.token_endpoint_auth_method);
+    }
+    if (auto v = t.get<std::string>("profile")) {
+        if (!is_one_of(*v, {"franceconnect_v2", "franceconnect_v1"}))
+            t.fail("profile", "must be franceconnect_v2 or franceconnect_v1");
+        p.profile = *v;
+    }
+    const bool v1 = p.profile == "franceconnect_v1";
+    if (v1) p.id_token_algorithms = {"HS256"};
+    p.userinfo_signed = !v1;
+    if (auto v = t.get<bool>("userinfo_signed")) p.userinfo_signed = *v;
+    if (auto v = t.get_strings("id_token_algorithms")) {
+        if (v->empty()) t.fail("id_token_algorithms", "must not be empty");
+        for (const auto& alg : *v)
+            if (!is_one_of(alg, {"ES256", "RS256", "PS256", "EdDSA", "HS256"}))
+                t.fail("id_token_algorithms", "unknown or refused algorithm " + alg + " (never none)");
+        p.id_token_algorithms = *v;
+    }
+    const bool hs256 = std::find(p.id_token_algorithms.begin(), p.id_token_algorithms.end(), "HS256") !=
+                       p.id_token_algorithms.end();
+    if (hs256 && (!v1 || p.id_token_algorithms.size() != 1 || p.client_secret.empty()))
+        t.fail("id_token_algorithms", "HS256 only alone, with profile = \"franceconnect_v1\" and a client_secret");
+    if (auto v = t.get<std::string>("scopes")) p.scopes = *v;
+    if ((" " + p.scopes + " ").find(" openid ") == std::string::npos) t.fail("scopes", "must include openid");
+    if (auto v = t.get<std::string>("acr_values")) {
+        if (!is_one_of(*v, {"eidas1", "eidas2", "eidas3"})) t.fail("acr_values", "must be eidas1, eidas2 or eidas3");
+        p.acr_values = *v;
+    }
+    if (auto v = t.get<std::string>("verified_nir_claim")) p.verified_nir_claim = *v;
+    auto redirect = t.get<std::string>("redirect_uri");
+    if (!redirect || !is_http_url(*redirect) || redirect->find('#') != std::string::npos)
+        t.fail("redirect_uri", "is required: our http(s) callback, .../providers/" + p.name + "/callback");
+    p.redirect_uri = *redirect;
+    if (auto v = t.get<std::string>("post_logout_redirect_uri")) {
+        if (!is_http_url(*v)) t.fail("post_logout_redirect_uri", "must be an http(s) URL");
+        p.post_logout_redirect_uri = *v;
+    }
+    if (auto v = t.get_int("timeout_ms", 100, 60000)) p.timeout_ms = unsigned(*v);
+    if (auto v = t.get<std::string>("prompt")) p.prompt = *v;
+    t.reject_unknown();
+    return p;
+}
+
 Config read(const toml::table& root, const std::string& file) {
     Config config;
     config.source = file;
@@ -357,6 +445,17 @@ Config read(const toml::table& root, const std::string& file) {
             TableReader client(array->get(i)->as_table(), "clients[" + std::to_string(i) + "]", file);
             config.clients.push_back(read_client(client));
             if (!seen.insert(config.clients.back().client_id).second) client.fail("client_id", "is used twice");
+        }
+    }
+
+    if (const toml::node* providers = top.node("providers")) {
+        const toml::array* array = providers->as_array();
+        if (!array || !array->is_array_of_tables()) top.fail("providers", "expected [[providers]] tables");
+        std::set<std::string> seen;
+        for (std::size_t i = 0; i < array->size(); ++i) {
+            TableReader provider(array->get(i)->as_table(), "providers[" + std::to_string(i) + "]", file);
+            config.providers.push_back(read_provider(provider));
+            if (!seen.insert(config.providers.back().name).second) provider.fail("name", "is used twice");
         }
     }
 

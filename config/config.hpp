@@ -123,6 +123,36 @@ struct ClientConfig {
     std::optional<unsigned> refresh_token_lifetime;
 };
 
+// An upstream OpenID Connect provider Caf Connect is a client of (SPEC.md §8): FranceConnect v2
+// by default, v1 or another provider (ameli, impots) by configuration.
+struct ProviderConfig {
+    std::string name;                 // url-safe: /providers/<name>/callback
+    std::string label;                // shown to the person: "FranceConnect"
+    std::string issuer;               // exact
+    bool discovery = true;            // read <issuer>/.well-known/openid-configuration
+    // Explicit endpoints: required without discovery, override discovery's when given.
+    std::string authorization_endpoint;
+    std::string token_endpoint;
+    std::string userinfo_endpoint;
+    std::string jwks_uri;
+    std::string end_session_endpoint;  // empty: no chained logout
+    std::string client_id;
+    std::string client_secret;         // a secret; client_secret_post / _basic, and HS256 (v1)
+    std::optional<std::filesystem::path> private_key_file;  // private_key_jwt: PEM
+    std::string private_key_kid;       // kid of that key as registered at the provider
+    std::string token_endpoint_auth_method = "client_secret_post";  // | client_secret_basic | private_key_jwt
+    std::string scopes = "openid given_name family_name birthdate gender birthplace birthcountry email preferred_username";
+    std::string acr_values = "eidas1";
+    std::vector<std::string> id_token_algorithms{"ES256", "RS256"};
+    bool userinfo_signed = true;
+    std::string profile = "franceconnect_v2";  // | franceconnect_v1
+    std::string verified_nir_claim;    // a claim carrying a NIR the provider vouches for; empty: none
+    std::string redirect_uri;          // ours: .../providers/<name>/callback
+    std::string post_logout_redirect_uri;  // ours: .../providers/<name>/logout-callback
+    unsigned timeout_ms = 5000;
+    std::string prompt = "login consent";
+};
+
 struct DevelopmentConfig {
     // Imported at every start (idempotent): the demo accounts of the run command.
     std::optional<std::filesystem::path> demo_accounts;
@@ -190,6 +220,7 @@ struct Config {
     PasswordConfig passwords;
     OidcConfig oidc;
     std::vector<ClientConfig> clients;
+    std::vector<ProviderConfig> providers;
     DevelopmentConfig development;
     NotificationsConfig notifications;
     LogConfig log;

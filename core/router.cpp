@@ -14,8 +14,9 @@ bool path_matches(const Route& route, std::string_view path) {
 
 }  // namespace
 
-void Router::add(std::string method, std::string path, Execution execution, Handler handler) {
-    routes_.push_back(Route{std::move(method), std::move(path), execution, std::move(handler)});
+void Router::add(std::string method, std::string path, Execution execution, Handler handler,
+                 std::size_t max_body_bytes) {
+    routes_.push_back(Route{std::move(method), std::move(path), execution, std::move(handler), max_body_bytes});
 }
 
 Router::Match Router::find(std::string_view method, std::string_view path) const {

@@ -4,6 +4,7 @@
 // bounded worker pool.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -22,11 +23,15 @@ struct Route {
     std::string path;    // exact path, or a prefix ending in '*' ("/static/*")
     Execution execution = Execution::blocking;
     Handler handler;
+    // A larger request body than the server's limit for this route alone (a bulk import); 0: the
+    // server's limit.
+    std::size_t max_body_bytes = 0;
 };
 
 class Router {
 public:
-    void add(std::string method, std::string path, Execution execution, Handler handler);
+    void add(std::string method, std::string path, Execution execution, Handler handler,
+             std::size_t max_body_bytes = 0);
 
     struct Match {
         const Route* route = nullptr;  // null: no route for this method and path

@@ -17,7 +17,7 @@ struct ClaimsSource {
     //   profile → given_name, family_name, birthdate, gender, preferred_username (usage name),
     //             birthplace, birthcountry
     //   email   → email, email_verified;  phone → phone_number, phone_number_verified
-    //   caf_dossier → the dossier claims (SPEC.md §7) once households exist
+    //   caf_dossier → caf_dossier: numero, role, delegation, permissions (SPEC.md §7)
     // plus "caf_nir" (the NIR) when `include_nir` (clients configured for it). Never "sub": the
     // provider computes it. Nullopt when the account no longer exists or is disabled.
     virtual std::optional<nlohmann::json> claims(std::int64_t account_id, const std::vector<std::string>& scopes,

@@ -8,6 +8,7 @@
 #include "core/csrf.hpp"
 #include "core/html_templates.hpp"
 #include "core/random.hpp"
+#include "core/upstream_logout.hpp"
 #include "oidc/claims_source.hpp"
 #include "oidc/clients/client_registry.hpp"
 #include "oidc/keys/signing_key_store.hpp"
@@ -27,6 +28,9 @@ struct ProviderContext {
     Random& random;
     // Keys the stable, opaque `sub` of each account: hex HMAC-SHA256(subject_secret, account id).
     std::string subject_secret;
+    // The chained logout of sessions opened through an upstream provider (set by the composition
+    // root; oidc/ knows nothing of providers/).
+    UpstreamLogout* upstream_logout = nullptr;
 
     const std::string& issuer() const { return config.server.issuer; }
 };

@@ -13,11 +13,14 @@
 #include <spdlog/spdlog.h>
 
 #include "account/account_routes.hpp"
+#include "account/admin/admin_routes.hpp"
 #include "account/captcha/captcha_routes.hpp"
 #include "account/captcha/external_captcha.hpp"
 #include "account/claims/account_claims.hpp"
 #include "account/creation/creation_routes.hpp"
+#include "account/households/delegation_pages.hpp"
 #include "account/import/account_import.hpp"
+#include "account/linking/linking_routes.hpp"
 #include "account/notifications/notification_dispatcher.hpp"
 #include "account/notifications/notification_templates.hpp"
 #include "account/notifications/notification_worker.hpp"
@@ -37,6 +40,8 @@
 #include "oidc/claims_source.hpp"
 #include "oidc/clients/client_registry.hpp"
 #include "oidc/provider_context.hpp"
+#include "providers/provider_routes.hpp"
+#include "oidc/resource/api_caller_authentication.hpp"
 #include "server/access_log.hpp"
 #include "server/event_log.hpp"
 #include "server/periodic_tasks.hpp"
@@ -176,6 +181,11 @@ int run_server(const config::Config& config) {
     AccountClaimsSource claims(*db, protector);
     oidc::ProviderContext provider{config,  clients, *keys, *db, claims, pages, csrf, clock, random,
                                    crypto::hmac_sha256(data_keys.lookup, "caf-connect subject")};
+    // FranceConnect and other upstream providers (SPEC.md §8); their logout is chained.
+    providers::HttplibFetcher upstream_fetcher;
+    providers::ProviderRegistry upstream_providers(config, upstream_fetcher, clock, random);
+    providers::ChainedLogout chained_logout(upstream_providers, *db, random);
+    provider.upstream_logout = &chained_logout;
 
     http::Router routes;
     oidc::register_browser_routes(routes, provider);
@@ -183,7 +193,9 @@ int run_server(const config::Config& config) {
     account::AccountContext account_context{config, *db, protector, hasher, lockout, pages, csrf, clock, random};
     account_context.captcha = &captcha;
     account_context.codes = &codes;
+    account_context.upstream_logout = &chained_logout;
     account::register_account_routes(routes, account_context);
+    providers::register_provider_routes(routes, account_context, upstream_providers);
     account::register_login_security_routes(routes, account_context);
     account::register_creation_routes(
         routes, account_context,
@@ -191,8 +203,14 @@ int run_server(const config::Config& config) {
                                   std::chrono::minutes(config.creation.draft_lifetime_minutes)},
         nullptr);
     account::register_recovery_routes(routes, account_context);
+    account::register_linking_routes(routes, account_context);
+    account::households::register_household_routes(routes, account_context);
     account::CaptchaContext captcha_context{builtin_captcha, clock};
     account::register_captcha_routes(routes, captcha_context);
+    // The admin API authenticates its callers through the provider's bearer token checks.
+    account::admin::AdminContext admin_context{*db, protector, hasher, clock, oidc::resource::api_authenticator(provider),
+                                               std::max(1u, std::thread::hardware_concurrency())};
+    account::admin::register_admin_routes(routes, admin_context);
 
     // Notifications leave the queue on a thread of their own (SPEC.md §10).
     storage::Notifications notification_queue(*db);
@@ -268,7 +286,10 @@ int run_import(const config::Config& config, const std::string& accounts_file) {
         in = &file;
     }
     auto report = importer.import(*in, std::max(1u, std::thread::hardware_concurrency()));
-    nlohmann::json out{{"created", report.created}, {"unchanged", report.unchanged}, {"failed", report.failures.size()}};
+    nlohmann::json out{{"created", report.created},
+                       {"unchanged", report.unchanged},
+                       {"memberships_added", report.memberships_added},
+                       {"failed", report.failures.size()}};
     for (const auto& failure : report.failures) {
         std::cerr << accounts_file << ":" << failure.line << ": " << failure.reason << "\n";
     }

@@ -2,6 +2,7 @@
 // posted back to the connection's strand, so the coroutine never resumes on a worker thread.
 #include "server/dispatcher.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <functional>
 
@@ -86,6 +87,20 @@ asio::awaitable<Dispatched> Dispatcher::dispatch(const http::Request& request) c
         response.headers.set("Retry-After", std::to_string(retry_after_.count()));
     }
     co_return Dispatched{std::move(response), route.path};
+}
+
+std::size_t Dispatcher::body_limit(std::string_view method, std::string_view path, std::size_t server_limit) const {
+    auto match = builtins_.find(method, path);
+    if (!match.route && match.allow.empty()) match = application_.find(method, path);
+    if (!match.route || match.route->max_body_bytes == 0) return server_limit;
+    return match.route->max_body_bytes;
+}
+
+std::size_t Dispatcher::largest_body_limit(std::size_t server_limit) const {
+    std::size_t largest = server_limit;
+    for (const auto* router : {&builtins_, &application_})
+        for (const auto& route : router->routes()) largest = std::max(largest, route.max_body_bytes);
+    return largest;
 }
 
 http::Response Dispatcher::invoke(const http::Route& route, const http::Request& request) const {

@@ -32,6 +32,11 @@ public:
                std::chrono::seconds retry_after, std::shared_ptr<spdlog::logger> events);
 
     boost::asio::awaitable<Dispatched> dispatch(const http::Request& request) const;
+    // The body limit of the route `method path` would go to: its own when it has one, else
+    // `server_limit`. Read once the header is in, before the body.
+    std::size_t body_limit(std::string_view method, std::string_view path, std::size_t server_limit) const;
+    // The largest body any route accepts (`server_limit` at least).
+    std::size_t largest_body_limit(std::size_t server_limit) const;
 
 private:
     http::Response invoke(const http::Route& route, const http::Request& request) const;

@@ -154,12 +154,23 @@ private:
         bhttp::request_parser<bhttp::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(
             std::min<std::size_t>(context_.limits.header_bytes, std::numeric_limits<std::uint32_t>::max())));
-        parser.body_limit(static_cast<std::uint64_t>(context_.limits.body_bytes));
+        // Beast checks Content-Length against the limit as the header ends: the largest any route
+        // allows, then the limit of the route this request goes to once its header is known.
+        parser.body_limit(static_cast<std::uint64_t>(context_.dispatcher.largest_body_limit(context_.limits.body_bytes)));
 
         error_code ec;
         // Header and body share one deadline: a client dribbling bytes cannot hold the connection.
         arm(context_.limits.read_timeout);
         co_await bhttp::async_read_header(stream_, buffer_, parser, asio::redirect_error(asio::use_awaitable, ec));
+        if (!ec && !parser.is_done()) {
+            // A route may accept a larger body (the admin API's bulk import); the others keep the
+            // server's limit.
+            const std::string_view target = parser.get().target();
+            const std::size_t limit = context_.dispatcher.body_limit(
+                parser.get().method_string(), target.substr(0, target.find('?')), context_.limits.body_bytes);
+            if (auto length = parser.content_length(); length && *length > limit) ec = bhttp::error::body_limit;
+            else parser.body_limit(static_cast<std::uint64_t>(limit));
+        }
         if (!ec && !parser.is_done() && expects_continue(parser.get())) {
             static constexpr std::string_view interim = "HTTP/1.1 100 Continue\r\n\r\n";
             co_await asio::async_write(stream_, asio::buffer(interim.data(), interim.size()),

@@ -23,6 +23,10 @@ std::vector<AuditEntry> AuditLog::list(Connection& c, const AuditQuery& q) {
         sql += " AND action = ?";
         params.emplace_back(*q.action);
     }
+    if (q.actor_id) {
+        sql += " AND actor_id = ?";
+        params.emplace_back(*q.actor_id);
+    }
     if (q.from) {
         sql += " AND at >= ?";
         params.emplace_back(*q.from);

@@ -29,6 +29,7 @@ struct AuditEntry : NewAuditEntry {
 struct AuditQuery {
     std::optional<std::int64_t> account_id;
     std::optional<std::string> action;
+    std::optional<std::string> actor_id;  // the admin API's client_id filter
     std::optional<std::int64_t> from;   // at >= from
     std::optional<std::int64_t> until;  // at < until
     bool newest_first = false;

@@ -93,6 +93,12 @@ bool Dossiers::set_delegation(Connection& c, const std::string& number, bool gra
                   {boolean(granted), now, by_account, now, number}) == 1;
 }
 
+bool Dossiers::reset_delegation(Connection& c, const std::string& number, std::int64_t now) {
+    return c.exec("UPDATE dossiers SET delegation_granted = 0, delegation_changed_at = ?, delegation_changed_by = NULL, "
+                  "delegation_question_answered = 0, updated_at = ? WHERE number = ?",
+                  {now, now, number}) == 1;
+}
+
 bool Dossiers::mark_delegation_question_answered(Connection& c, const std::string& number, std::int64_t now) {
     return c.exec("UPDATE dossiers SET delegation_question_answered = 1, updated_at = ? WHERE number = ?",
                   {now, number}) == 1;

@@ -48,6 +48,9 @@ public:
     // Grants or withdraws; also marks the question answered.
     bool set_delegation(Connection& c, const std::string& number, bool granted, std::int64_t by_account,
                         std::int64_t now);
+    // Back to "never asked": no delegation, the question asked again (the spouse or the
+    // allocataire changed, so the earlier answer no longer stands).
+    bool reset_delegation(Connection& c, const std::string& number, std::int64_t now);
     // "Passer": asked once, not asked again.
     bool mark_delegation_question_answered(Connection& c, const std::string& number, std::int64_t now);
     bool remove(Connection& c, const std::string& number);

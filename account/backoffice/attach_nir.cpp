@@ -22,7 +22,8 @@ std::string message(AttachNirError error) {
 
 expected<NirAttached, AttachNirError> attach_nir(storage::Database& db, const PersonalDataProtector& protector,
                                                  std::string_view provisional_id, std::string_view nir_text,
-                                                 std::string_view operator_name, TimePoint now) {
+                                                 std::string_view operator_name, TimePoint now,
+                                                 std::string_view via) {
     auto id = ProvisionalId::parse(provisional_id);
     if (!id) return unexpected(AttachNirError::invalid_provisional_id);
     auto nir = Nir::parse(nir_text);
@@ -44,7 +45,7 @@ expected<NirAttached, AttachNirError> attach_nir(storage::Database& db, const Pe
             entry.actor_id = std::string(operator_name);
             entry.action = "nir.attached";
             entry.account_id = account->id;
-            entry.details = {{"via", "cli"}};
+            entry.details = {{"via", via}};
             storage::AuditLog(db).append(c, entry);
             return NirAttached{account->id};
         });

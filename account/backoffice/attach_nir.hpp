@@ -31,8 +31,10 @@ struct NirAttached {
 
 // Seals the NIR and stores its lookup on the account, audited (actor `operator`, "nir.attached"),
 // in one transaction. The NIR is taken as the login takes it (13 characters, key optional).
+// `via` says where the operator acted: "cli" (cafconnect accounts attach-nir) or "admin_api".
 expected<NirAttached, AttachNirError> attach_nir(storage::Database& db, const PersonalDataProtector& protector,
                                                  std::string_view provisional_id, std::string_view nir,
-                                                 std::string_view operator_name, TimePoint now);
+                                                 std::string_view operator_name, TimePoint now,
+                                                 std::string_view via = "cli");
 
 }  // namespace caf::account::backoffice

@@ -3,7 +3,8 @@
 
 #include <algorithm>
 
-#include "account/identity/person_record.hpp"
+#include "account/households/dossier_claim.hpp"
+#include "account/identity/sealed_person.hpp"
 #include "storage/accounts.hpp"
 
 namespace caf::account {
@@ -11,17 +12,6 @@ namespace {
 
 bool has_scope(const std::vector<std::string>& scopes, std::string_view scope) {
     return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
-}
-
-std::optional<PersonRecord> open_person(const PersonalDataProtector& protector, const storage::Account& account) {
-    if (!account.civil_status_sealed) return std::nullopt;
-    auto text = protector.open(PersonalDataKind::civil_status, *account.civil_status_sealed);
-    if (!text) return std::nullopt;
-    auto j = nlohmann::json::parse(*text, nullptr, false);
-    if (j.is_discarded()) return std::nullopt;
-    auto person = person_from_json(j);
-    if (!person) return std::nullopt;
-    return std::move(*person);
 }
 
 }  // namespace
@@ -64,7 +54,9 @@ std::optional<nlohmann::json> account_claims(storage::Database& db, const Person
             claims["phone_number_verified"] = account->phone_verified;
         }
     }
-    // caf_dossier: role, delegation and permissions come with the households issue.
+    if (has_scope(scopes, "caf_dossier")) {
+        if (auto dossier = households::dossier_claim(db, protector, account_id)) claims["caf_dossier"] = *dossier;
+    }
     if (include_nir && account->nir_sealed) {
         if (auto nir = protector.open(PersonalDataKind::nir, *account->nir_sealed)) claims["caf_nir"] = *nir;
     }

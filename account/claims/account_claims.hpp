@@ -19,7 +19,8 @@ namespace caf::account {
 //             birthdate, gender (male/female), birthplace, birthcountry
 //   email   → email, email_verified
 //   phone   → phone_number (E.164, +33…), phone_number_verified
-//   caf_dossier → nothing yet (households come with their issue)
+//   caf_dossier → caf_dossier: numero, role, delegation, permissions (households/dossier_claim.hpp),
+//                 left out when the person is in no dossier
 // plus caf_nir (13 characters, no key) when `include_nir` and the account has a NIR. Never
 // "sub". Nullopt when the account does not exist or is not active.
 std::optional<nlohmann::json> account_claims(storage::Database& db, const PersonalDataProtector& protector,

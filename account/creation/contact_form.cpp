@@ -13,13 +13,6 @@ std::string trim(std::string_view s) {
     return std::string(s.substr(b, e - b + 1));
 }
 
-std::string phone_digits(std::string_view typed) {
-    std::string out;
-    for (char c : typed)
-        if (c != ' ' && c != '.' && c != '-') out += c;
-    return out;
-}
-
 std::string lower_ascii(std::string s) {
     for (auto& c : s)
         if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
@@ -27,6 +20,13 @@ std::string lower_ascii(std::string s) {
 }
 
 }  // namespace
+
+std::string phone_digits(std::string_view typed) {
+    std::string out;
+    for (char c : typed)
+        if (c != ' ' && c != '.' && c != '-') out += c;
+    return out;
+}
 
 bool is_mobile_number(std::string_view n) {
     return n.size() == 10 && (n.starts_with("06") || n.starts_with("07")) &&

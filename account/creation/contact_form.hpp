@@ -24,6 +24,8 @@ struct ContactEntry {
     std::string value;  // "0612345678" (spaces, dots removed) or the address, trimmed
 };
 
+// "06 12 34 56 78", "06.12.34.56.78" → "0612345678" (the admin API's contact update too).
+std::string phone_digits(std::string_view typed);
 bool is_mobile_number(std::string_view normalised);
 bool looks_like_email_address(std::string_view email);
 

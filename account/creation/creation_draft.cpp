@@ -55,6 +55,7 @@ std::string seal_creation_draft(std::string_view id, const CreationDraft& d) {
     if (d.channel) j["channel"] = to_string(*d.channel);
     if (d.code_id) j["code_id"] = *d.code_id;
     if (d.account_id) j["account"] = *d.account_id;
+    if (d.external) j["external"] = {{"identity", linking::to_json(*d.external)}, {"pending", d.external_pending_id}};
     return draft_kind().seal(id, j);
 }
 
@@ -78,6 +79,11 @@ std::optional<CreationDraft> open_creation_draft(std::string_view id, std::strin
         if (j.contains("channel")) d.channel = parse_code_channel(j["channel"].get<std::string>());
         if (j.contains("code_id")) d.code_id = j["code_id"].get<std::int64_t>();
         if (j.contains("account")) d.account_id = j["account"].get<std::int64_t>();
+        if (j.contains("external")) {
+            d.external = linking::pending_external_identity_from_json(j["external"].at("identity"));
+            if (!d.external) return std::nullopt;
+            d.external_pending_id = j["external"].at("pending").get<std::string>();
+        }
         return d;
     } catch (const nlohmann::json::exception&) {
         return std::nullopt;

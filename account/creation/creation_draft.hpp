@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "account/linking/pending_external_identity.hpp"
 #include "account/verification/verification_code_service.hpp"
 #include "core/clock.hpp"
 #include "core/http.hpp"
@@ -42,6 +43,10 @@ struct CreationDraft {
     // Once the account exists (stage recap): what the recap shows.
     std::optional<std::int64_t> account_id;
     std::string identifier;  // canonical NIR or "P33392250"
+    // Started from an external identity that matched no account (SPEC.md §8 step 3): the pivot's
+    // fields are locked, and the account is linked to it and logged in through it when created.
+    std::optional<linking::PendingExternalIdentity> external;
+    std::string external_pending_id;  // that identity's pending draft, removed with the creation
     std::int64_t expires_at = 0;
 };
 

@@ -8,6 +8,9 @@
 #include "account/creation/civil_status_form.hpp"
 #include "account/creation/contact_form.hpp"
 #include "account/creation/creation_draft.hpp"
+#include "account/creation/prefilled_civil_status.hpp"
+#include "account/linking/external_links.hpp"
+#include "account/login/login_finish.hpp"
 #include "account/login/login_completion.hpp"
 #include "account/notifications/notification.hpp"
 #include "account/notifications/notifier.hpp"
@@ -148,7 +151,16 @@ http::Response render(const http::Request& request, CreationContext& ctx, const 
             data["civilite_monsieur"] = value(civil_field::civility) == "monsieur";
             data["lieu_france"] = value(civil_field::birth_place) == "france";
             data["lieu_etranger"] = value(civil_field::birth_place) == "etranger";
-            if (actx.captcha) {
+            if (d.external) {
+                // Vouched for by the provider: the pivot is shown locked, no captcha is asked.
+                data["prefilled"] = {{"provider_label", d.external->provider_label},
+                                     {"lines", locked_pivot_lines(d.external->person)},
+                                     {"born_abroad", d.external->person.born_abroad()}};
+                data["ask_city"] = d.external->person.born_abroad();
+            } else {
+                data["ask_city"] = true;
+            }
+            if (!d.external && actx.captcha) {
                 auto prompt = actx.captcha->prompt(issued.token, actx.clock.now());
                 data["captcha"] = {{"id", prompt.id}, {"image_url", prompt.image_url}, {"alt", prompt.alt}};
                 if (feedback.errors.contains(captcha_error_field))
@@ -180,7 +192,13 @@ http::Response render(const http::Request& request, CreationContext& ctx, const 
             } else {
                 page = "account_creation_contact";
                 title = "Coordonnées de contact";
-                const auto channel = value(contact_field::channel);
+                auto channel = value(contact_field::channel);
+                // The provider's e-mail, prefilled but editable (and still confirmed by a code).
+                if (feedback.values.empty() && d.external && d.external->email) {
+                    channel = "email";
+                    data["email"] = *d.external->email;
+                    data["email_confirmation"] = *d.external->email;
+                }
                 data["canal_sms"] = channel != "email";
                 data["canal_email"] = channel == "email";
             }
@@ -240,12 +258,32 @@ http::Response submit_civil_status(const http::Request& request, CreationContext
                                    const http::Params& form) {
     auto& actx = ctx.account;
     const auto now = actx.clock.now();
-    auto entry = check_civil_status_form(form, calendar_day(now), ctx.settings.minimum_age);
+    const auto& external = loaded.draft.external;
+    const auto checked_form = external ? with_locked_pivot(form, external->person) : form;
+    auto entry = check_civil_status_form(checked_form, calendar_day(now), ctx.settings.minimum_age);
     Feedback feedback;
-    feedback.values = shown_again(form);
+    feedback.values = shown_again(checked_form);
     if (!entry) feedback.errors = entry.error();
-    // Without a NIR, nothing vouches for the person but the captcha and the parents' names.
-    if (param(form, civil_field::has_nir) == "non" && actx.captcha) {
+    if (external) {
+        // A locked field cannot be corrected here: say it where the person can act.
+        std::optional<std::string> locked_error;
+        for (auto it = feedback.errors.begin(); it != feedback.errors.end();) {
+            if (!is_locked_field(it->first)) {
+                ++it;
+                continue;
+            }
+            if (!locked_error) locked_error = it->second;
+            it = feedback.errors.erase(it);
+        }
+        if (locked_error && param(form, civil_field::has_nir) == "oui" && !feedback.errors.contains(civil_field::nir))
+            feedback.errors[civil_field::nir] = "Ce numéro de Sécurité sociale ne correspond pas à l'état civil "
+                                                "transmis par " + external->provider_label + ".";
+        else if (locked_error)
+            feedback.alert = *locked_error;
+    }
+    // Without a NIR, nothing vouches for the person but the captcha and the parents' names (or
+    // the provider the creation started from).
+    if (param(form, civil_field::has_nir) == "non" && actx.captcha && !external) {
         const bool solved = actx.captcha->check(param(form, "captcha_id"), param(form, "captcha"),
                                                 param(form, CsrfGuard::field_name.data()), now);
         if (!solved)
@@ -431,6 +469,27 @@ std::optional<std::string> client_of(CreationContext& ctx, const std::string& in
     return it->get<std::string>();
 }
 
+// The account of a creation started from an external identity: logged in through that provider
+// (its ID token kept for the chained logout), like any provider login.
+http::Response log_in_through_provider(const http::Request& request, CreationContext& ctx, const CreationDraft& d,
+                                       const Created& created, TimePoint now) {
+    auto& actx = ctx.account;
+    const auto& p = *d.external;
+    LoginToComplete login{created.account_id, d.interaction_id, p.client_id, p.amr, p.acr, p.provider,
+                          session::UpstreamLogin{p.provider, p.id_token}};
+    std::vector<PendingStep> pending;
+    if (auto account = storage::Accounts(actx.db).find(created.account_id))
+        pending = pending_steps_of(actx, *account, now);
+    auto finished = finish_login(request, actx, login, pending, now);
+    // A provisional identifier must be seen before going on: the recap links to what comes next.
+    http::Response response = finished.interaction_expired ? expired_interaction_page(actx.pages)
+                              : created.provisional        ? to_stage_page()
+                                                           : http::Response::redirect(finished.next, 303);
+    finished.add_cookies(response);
+    response.headers.add("Set-Cookie", linking::PendingExternalIdentities::clearing_cookie());
+    return response;
+}
+
 http::Response submit_password(const http::Request& request, CreationContext& ctx, LoadedDraft& loaded,
                                const http::Params& form) {
     auto& actx = ctx.account;
@@ -458,6 +517,7 @@ http::Response submit_password(const http::Request& request, CreationContext& ct
                             actx.hasher.hash(password), actx.config.cgu.version};
     const auto now = actx.clock.now();
     auto drafts = drafts_of(ctx);
+    const auto& external = d.external;
     auto outcome = create_account(actx.db, actx.protector, actx.random, account, now,
                                   [&](storage::Connection& c, const Created& created) {
                                       LoadedDraft updated = loaded;
@@ -465,6 +525,14 @@ http::Response submit_password(const http::Request& request, CreationContext& ct
                                       updated.draft.account_id = created.account_id;
                                       updated.draft.identifier = created.identifier;
                                       drafts.save(c, updated, now);
+                                      // Started from an external identity: linked in the same
+                                      // transaction, its pending draft gone.
+                                      if (!external) return;
+                                      linking::link_external_identity(c, actx.db, created.account_id,
+                                                                      external->provider, external->subject,
+                                                                      "creation", to_unix_seconds(now));
+                                      linking::PendingExternalIdentities(actx.db, actx.random, {})
+                                          .remove(c, d.external_pending_id);
                                   });
     if (std::holds_alternative<NirAlreadyHasAccount>(outcome)) {
         actx.db.transaction([&](storage::Connection& c) { drafts.remove(c, loaded.id); });
@@ -473,6 +541,7 @@ http::Response submit_password(const http::Request& request, CreationContext& ct
         return response;
     }
     const auto& created = std::get<Created>(outcome);
+    if (external) return log_in_through_provider(request, ctx, d, created, now);
     if (!d.interaction_id) return to_stage_page();
 
     // prompt=create: the person ends logged in, in the interaction that asked for the creation.

@@ -2,10 +2,12 @@
 #include "account/import/account_import.hpp"
 
 #include <atomic>
+#include <stdexcept>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "account/admin/membership_rules.hpp"
 #include "account/identifiers/nir.hpp"
 #include "account/identifiers/provisional_id.hpp"
 #include "account/password/password_policy.hpp"
@@ -39,6 +41,35 @@ bool looks_like_phone(std::string_view phone) {
            phone.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
+expected<ImportDossier, std::string> parse_dossier(const json& j) {
+    if (!j.is_object()) return unexpected(std::string("dossier must be an object {\"numero\", \"role\"}"));
+    for (const auto& [key, value] : j.items())
+        if (key != "numero" && key != "role" && key != "delegation") return unexpected("unknown field dossier." + key);
+    ImportDossier d;
+    auto numero = j.find("numero");
+    if (numero == j.end() || !numero->is_string()) return unexpected(std::string("dossier.numero must be a string"));
+    d.numero = numero->get<std::string>();
+    if (d.numero.empty() || d.numero.size() > 20 || d.numero.find_first_not_of("0123456789") != std::string::npos)
+        return unexpected(std::string("dossier.numero must be 1 to 20 digits"));
+    auto role = j.find("role");
+    auto parsed = role != j.end() && role->is_string() ? storage::member_role_from_string(role->get<std::string>())
+                                                        : std::nullopt;
+    if (!parsed) return unexpected(std::string("dossier.role must be allocataire, conjoint, enfant or autre"));
+    d.role = *parsed;
+    if (auto delegation = j.find("delegation"); delegation != j.end() && !delegation->is_null()) {
+        if (!delegation->is_boolean()) return unexpected(std::string("dossier.delegation must be true or false"));
+        if (d.role != storage::MemberRole::allocataire)
+            return unexpected(std::string("dossier.delegation is given by the allocataire's line only"));
+        d.delegation = delegation->get<bool>();
+    }
+    return d;
+}
+
+// A line breaking a membership rule: the line's transaction is rolled back.
+struct MembershipConflict : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 }  // namespace
 
 expected<ImportRecord, std::string> parse_import_line(std::string_view line) {
@@ -48,7 +79,7 @@ expected<ImportRecord, std::string> parse_import_line(std::string_view line) {
         "nir", "provisional_id", "password", "password_hash", "legacy_password", "password_changed_at",
         "cgu_version", "civilite", "birth_name", "first_names", "usage_name", "birth_date", "birth_place",
         "birth_country", "email", "email_verified", "phone", "phone_verified", "postal_address",
-        "documents_required"};
+        "documents_required", "dossier"};
     for (const auto& [key, value] : j.items())
         if (std::find(known.begin(), known.end(), key) == known.end()) return unexpected("unknown field " + key);
 
@@ -123,6 +154,11 @@ expected<ImportRecord, std::string> parse_import_line(std::string_view line) {
     CAF_TAKE(r.postal_address, string_field("postal_address"));
     CAF_TAKE(r.documents_required, bool_field("documents_required"));
 #undef CAF_TAKE
+    if (auto it = j.find("dossier"); it != j.end() && !it->is_null()) {
+        auto dossier = parse_dossier(*it);
+        if (!dossier) return unexpected(std::move(dossier.error()));
+        r.dossier = std::move(*dossier);
+    }
     return r;
 }
 
@@ -172,21 +208,38 @@ ImportReport AccountImporter::import(std::istream& lines, unsigned hashing_threa
     return report;
 }
 
+bool AccountImporter::add_membership(storage::Connection& c, const ImportDossier& d, std::int64_t account_id,
+                                     std::int64_t now) {
+    storage::Dossiers dossiers(db_);
+    if (!dossiers.find(c, d.numero)) dossiers.create(c, d.numero, now);
+    auto plan = admin::plan_membership(dossiers.members(c, d.numero), dossiers.memberships_of_account(c, account_id),
+                                       d.numero, account_id, d.role);
+    if (!plan) throw MembershipConflict(plan.error());
+    if (plan->unchanged) return false;
+    // Changing a member's role is the back office's decision, not a file's.
+    if (plan->previous)
+        throw MembershipConflict("account " + std::to_string(account_id) + " is already " +
+                                 std::string(storage::to_string(*plan->previous)) + " of dossier " + d.numero +
+                                 ": the import does not change roles");
+    dossiers.add_member(c, d.numero, account_id, d.role, now);
+    if (d.delegation) dossiers.set_delegation(c, d.numero, *d.delegation, account_id, now);
+    return true;
+}
+
 void AccountImporter::import_batch(std::vector<Pending>& batch, unsigned hashing_threads, ImportReport& report) {
     storage::Accounts accounts(db_);
     auto lookup_of = [&](const ImportRecord& r) {
         return r.nir ? protector_.lookup(PersonalDataKind::nir, *r.nir) : std::string();
     };
-    auto exists = [&](storage::Connection& c, const ImportRecord& r) {
-        return r.nir ? accounts.find_by_nir_lookup(c, lookup_of(r)).has_value()
-                     : accounts.find_by_provisional_id(c, *r.provisional_id).has_value();
+    auto find_existing = [&](storage::Connection& c, const ImportRecord& r) {
+        return r.nir ? accounts.find_by_nir_lookup(c, lookup_of(r)) : accounts.find_by_provisional_id(c, *r.provisional_id);
     };
 
     // Existing accounts are left alone, and their passwords are not hashed again (a re-import of
     // a large file stays fast).
     std::vector<bool> already(batch.size());
     db_.read([&](storage::Connection& c) {
-        for (std::size_t i = 0; i < batch.size(); ++i) already[i] = exists(c, batch[i].record);
+        for (std::size_t i = 0; i < batch.size(); ++i) already[i] = find_existing(c, batch[i].record).has_value();
     });
 
     std::vector<std::optional<std::string>> hashes(batch.size());
@@ -208,25 +261,44 @@ void AccountImporter::import_batch(std::vector<Pending>& batch, unsigned hashing
     auto to_new_account = [&](std::size_t i) { return new_account_of(batch[i].record, protector_, hashes[i], now); };
     // One line in its own transaction: the fallback when a batch fails, so one bad line costs
     // only itself.
+    struct LineOutcome {
+        bool created = false;
+        bool member_added = false;
+    };
     auto import_one = [&](storage::Connection& c, std::size_t i) {
-        if (exists(c, batch[i].record)) return false;
-        accounts.create(c, to_new_account(i), now);
-        return true;
+        const auto& r = batch[i].record;
+        LineOutcome out;
+        std::int64_t id = 0;
+        if (auto existing = find_existing(c, r)) id = existing->id;
+        else {
+            id = accounts.create(c, to_new_account(i), now);
+            out.created = true;
+        }
+        if (r.dossier) out.member_added = add_membership(c, *r.dossier, id, now);
+        return out;
+    };
+    auto count = [&](const LineOutcome& o, std::size_t& created, std::size_t& unchanged, std::size_t& members) {
+        (o.created ? created : unchanged)++;
+        if (o.member_added) ++members;
     };
 
     try {
-        std::size_t created = 0, unchanged = 0;
+        std::size_t created = 0, unchanged = 0, members = 0;
         db_.transaction([&](storage::Connection& c) {
-            created = unchanged = 0;
-            for (std::size_t i = 0; i < batch.size(); ++i) (import_one(c, i) ? created : unchanged)++;
+            created = unchanged = members = 0;
+            for (std::size_t i = 0; i < batch.size(); ++i) count(import_one(c, i), created, unchanged, members);
         });
         report.created += created;
         report.unchanged += unchanged;
-    } catch (const storage::StoreError&) {
+        report.memberships_added += members;
+    } catch (const std::exception&) {
+        // storage::StoreError or MembershipConflict: line by line, so a bad line costs only itself.
         for (std::size_t i = 0; i < batch.size(); ++i) {
             try {
-                bool created = db_.transaction([&](storage::Connection& c) { return import_one(c, i); });
-                (created ? report.created : report.unchanged)++;
+                auto outcome = db_.transaction([&](storage::Connection& c) { return import_one(c, i); });
+                count(outcome, report.created, report.unchanged, report.memberships_added);
+            } catch (const MembershipConflict& e) {
+                report.failures.push_back({batch[i].line, e.what()});
             } catch (const storage::StoreError& e) {
                 report.failures.push_back({batch[i].line, e.kind() == storage::ErrorKind::conflict
                                                               ? "identifier already used by another line or account"

@@ -13,7 +13,12 @@
 //    "civilite": "Monsieur", "birth_name": "…", "first_names": "…", "usage_name": "…",
 //    "birth_date": "1963-06-15", "birth_place": "31555", "birth_country": "99100",
 //    "email": "…", "email_verified": true, "phone": "0612345678", "phone_verified": true,
-//    "postal_address": "…", "documents_required": false}
+//    "postal_address": "…", "documents_required": false,
+//    "dossier": {"numero": "7000001", "role": "allocataire",  // or conjoint, enfant, autre
+//                "delegation": true}}   // allocataire only: set when the membership is first added
+// The dossier is created when absent and the membership added; a line whose account already has
+// that role there changes nothing, one that would break a membership rule (another allocataire,
+// a second dossier as spouse, a different role) is reported and stores nothing.
 #pragma once
 
 #include <cstddef>
@@ -29,8 +34,16 @@
 #include "core/expected.hpp"
 #include "storage/accounts.hpp"
 #include "storage/database.hpp"
+#include "storage/dossiers.hpp"
 
 namespace caf::account {
+
+// The dossier membership of a line.
+struct ImportDossier {
+    std::string numero;  // digits
+    storage::MemberRole role = storage::MemberRole::autre;
+    std::optional<bool> delegation;
+};
 
 // One validated line, personal data still in clear (it never leaves this process so).
 struct ImportRecord {
@@ -48,6 +61,7 @@ struct ImportRecord {
     bool phone_verified = false;
     std::optional<std::string> postal_address;
     bool documents_required = false;
+    std::optional<ImportDossier> dossier;
 };
 
 // The row of `record`: identifiers and personal data sealed, lookups computed. `password_hash` is
@@ -67,6 +81,7 @@ struct ImportFailure {
 struct ImportReport {
     std::size_t created = 0;
     std::size_t unchanged = 0;  // an account with that identifier already exists
+    std::size_t memberships_added = 0;  // dossier memberships added (to new or existing accounts)
     std::vector<ImportFailure> failures;
 };
 
@@ -86,6 +101,9 @@ private:
         ImportRecord record;
     };
     void import_batch(std::vector<Pending>& batch, unsigned hashing_threads, ImportReport& report);
+    // The membership of `d` for `account_id`, the dossier created when absent; false when it was
+    // already there. Throws on a broken membership rule (the line fails).
+    bool add_membership(storage::Connection& c, const ImportDossier& d, std::int64_t account_id, std::int64_t now);
 
     storage::Database& db_;
     const PersonalDataProtector& protector_;

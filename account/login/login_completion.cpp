@@ -29,7 +29,8 @@ CompletedLogin complete_login(const http::Request& request, AccountContext& ctx,
                                         c, login_success_entry(login.account_id, now_s, login.method, login.acr,
                                                                login.client_id, request));
                                     if (also) also(c);
-                                });
+                                },
+                                login.upstream);
     out.session_cookie = opened.set_cookie;
     return out;
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "account/session/sso_session.hpp"
 #include "core/clock.hpp"
 #include "core/http.hpp"
 #include "storage/database.hpp"
@@ -24,6 +25,7 @@ struct LoginToComplete {
     std::vector<std::string> amr;
     std::string acr;
     std::string method = "pwd";                 // "pwd", "fc", or a provider name (history)
+    std::optional<session::UpstreamLogin> upstream;  // a login through FranceConnect or another provider
 };
 
 struct CompletedLogin {

@@ -1,6 +1,7 @@
 // The login attempt: lockout verdict, password check (or the same work for nobody), lockout update.
 #include "account/login/login_service.hpp"
 
+#include "account/households/household.hpp"
 #include "account/notifications/notification.hpp"
 #include "account/notifications/notifier.hpp"
 #include "account/password/password_policy.hpp"
@@ -153,7 +154,7 @@ LoginOutcome LoginService::attempt(const LoginForm& form, TimePoint now, std::st
 
 std::vector<PendingStep> LoginService::pending_steps(const storage::Account& account, TimePoint now) const {
     if (!steps_) return {};
-    return detect_pending_steps(account, to_unix_seconds(now), *steps_);
+    return detect_pending_steps(account, to_unix_seconds(now), *steps_, households::dossier_facts(db_, account.id));
 }
 
 int LoginService::queue_freeze_notices(storage::Connection& c, const storage::Account& account,

@@ -5,7 +5,9 @@
 
 #include "account/account_routes.hpp"
 #include "account/identifiers/nir.hpp"
-#include "account/identity/person_record.hpp"
+#include "account/households/household.hpp"
+#include "account/identity/sealed_person.hpp"
+#include "account/linking/linking_pages.hpp"
 #include "account/session/sso_session.hpp"
 #include "core/login_contract.hpp"
 #include "storage/accounts.hpp"
@@ -20,11 +22,6 @@ session::SsoSessions sso_sessions(AccountContext& ctx) {
     return session::SsoSessions(ctx.db, ctx.random,
                                 {std::chrono::seconds{ctx.config.oidc.session_idle},
                                  std::chrono::seconds{ctx.config.oidc.session_absolute}});
-}
-
-std::optional<PersonRecord> to_optional(expected<PersonRecord, std::string> person) {
-    if (!person) return std::nullopt;
-    return std::move(*person);
 }
 
 http::Response to_login() { return http::Response::redirect(std::string(login::login_path), 303); }
@@ -57,16 +54,12 @@ http::Response show_account_home(const http::Request& request, AccountContext& c
     }
 
     nlohmann::json data{{"title", "Gérer Mon Compte"}};
-    if (account->civil_status_sealed) {
-        if (auto text = ctx.protector.open(PersonalDataKind::civil_status, *account->civil_status_sealed)) {
-            auto j = nlohmann::json::parse(*text, nullptr, false);
-            auto person = j.is_discarded() ? std::nullopt : to_optional(person_from_json(j));
-            if (person) {
-                const auto& name = person->usage_name.empty() ? person->birth_name : person->usage_name;
-                data["person_name"] = person->first_names + " " + name;
-            }
-        }
-    }
+    if (auto person = open_person(ctx.protector, *account)) data["person_name"] = display_name(*person);
+    // "Mes autorisations": only for the allocataire and the spouse of a couple (SPEC.md §7).
+    if (auto household = households::household_of(ctx.db, account->id); household && household->has_delegation_page())
+        data["authorisations"] = true;
+    // "Connexion avec FranceConnect": the account's links, each with "Dissocier".
+    if (!ctx.config.providers.empty()) data["external_links"] = {{"links", linking::account_home_links(ctx, account->id)}};
     if (account->nir_sealed) {
         if (auto nir = ctx.protector.open(PersonalDataKind::nir, *account->nir_sealed))
             data["identifier_masked"] = mask_identifier(*nir);
@@ -93,7 +86,11 @@ http::Response submit_logout(const http::Request& request, AccountContext& ctx) 
                                {"link_text", "Revenir à Mon Compte"}});
     }
     const auto now = ctx.clock.now();
+    std::optional<std::pair<std::string, std::string>> upstream;  // provider, raw ID token
     sso_sessions(ctx).end(request, now, [&](storage::Connection& c, const storage::Session& ended) {
+        upstream.reset();
+        if (ended.upstream_provider && ended.upstream_id_token)
+            upstream.emplace(*ended.upstream_provider, *ended.upstream_id_token);
         storage::NewAuditEntry entry;
         entry.at = to_unix_seconds(now);
         entry.actor_type = "account";
@@ -103,6 +100,13 @@ http::Response submit_logout(const http::Request& request, AccountContext& ctx) 
         storage::AuditLog(ctx.db).append(c, entry);
     });
     auto response = http::Response::redirect("/deconnexion", 303);
+    // Opened through FranceConnect (or another provider): end that session too, then come back.
+    if (upstream && ctx.upstream_logout) {
+        if (auto chained = ctx.upstream_logout->start(upstream->first, upstream->second, "/deconnexion", now)) {
+            response = http::Response::redirect(chained->location, 303);
+            response.headers.add("Set-Cookie", chained->set_cookie);
+        }
+    }
     response.headers.add("Set-Cookie", session::SsoSessions::clearing_cookie());
     return response;
 }

@@ -20,7 +20,8 @@ std::optional<std::string> presented_digest(const http::Request& request) {
 
 OpenedSession SsoSessions::open(const http::Request& request, std::int64_t account_id, std::vector<std::string> amr,
                                 std::string acr, TimePoint now,
-                                const std::function<void(storage::Connection&, const std::string&)>& also) {
+                                const std::function<void(storage::Connection&, const std::string&)>& also,
+                                const std::optional<UpstreamLogin>& upstream) {
     // Drawn before the transaction, so a retried transaction stores the same id.
     const std::string id = random_token(random_, 32);
     const std::int64_t now_s = to_unix_seconds(now);
@@ -35,6 +36,10 @@ OpenedSession SsoSessions::open(const http::Request& request, std::int64_t accou
     s.last_seen_at = now_s;
     s.absolute_expires_at = now_s + lifetimes_.absolute.count();
     s.idle_expires_at = std::min(now_s + lifetimes_.idle.count(), s.absolute_expires_at);
+    if (upstream) {
+        s.upstream_provider = upstream->provider;
+        s.upstream_id_token = upstream->id_token;
+    }
 
     const auto previous = presented_digest(request);
     storage::Sessions sessions(db_);

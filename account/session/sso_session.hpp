@@ -30,6 +30,13 @@ struct SessionLifetimes {
     std::chrono::seconds absolute{12 * 3600};
 };
 
+// The upstream provider a session was opened through (SPEC.md §8): its raw ID token is kept
+// for the chained logout at the provider's end-session endpoint.
+struct UpstreamLogin {
+    std::string provider;  // configured provider name, e.g. "franceconnect"
+    std::string id_token;  // raw JWT, sent back as id_token_hint
+};
+
 struct OpenedSession {
     std::string digest;      // login::digest of the id: what the store and the LoginResult hold
     std::string set_cookie;  // the Set-Cookie value carrying the id
@@ -47,7 +54,8 @@ public:
     // so either all of it happens or none. It may run more than once (transaction retry).
     OpenedSession open(const http::Request& request, std::int64_t account_id, std::vector<std::string> amr,
                        std::string acr, TimePoint now,
-                       const std::function<void(storage::Connection&, const std::string& digest)>& also = {});
+                       const std::function<void(storage::Connection&, const std::string& digest)>& also = {},
+                       const std::optional<UpstreamLogin>& upstream = std::nullopt);
 
     // The browser's active session, its idle expiry moved forward (never past the absolute one);
     // nullopt without a cookie, or for an unknown, expired or revoked session.

@@ -14,7 +14,7 @@
 namespace caf::account::steps {
 namespace {
 
-constexpr std::array<std::pair<Stage, std::string_view>, 7> stage_names{{
+constexpr std::array<std::pair<Stage, std::string_view>, 8> stage_names{{
     {Stage::legacy_intro, "introduction"},
     {Stage::cgu, "cgu"},
     {Stage::forced_renewal, "renouvellement"},
@@ -22,6 +22,7 @@ constexpr std::array<std::pair<Stage, std::string_view>, 7> stage_names{{
     {Stage::chosen_renewal, "modification"},
     {Stage::legacy_password, "mot-de-passe"},
     {Stage::contact, "coordonnees"},
+    {Stage::delegation, "autorisations"},
 }};
 
 // The row is found by the id's digest (login::digest, SHA-256) and opened with a different
@@ -56,7 +57,7 @@ std::vector<Stage> stages_of(const std::vector<PendingStep>& steps) {
             case PendingStep::legacy_first_connection:
                 out.insert(out.end(), {Stage::legacy_intro, Stage::cgu, Stage::legacy_password, Stage::contact});
                 break;
-            case PendingStep::delegation_question: break;  // its issue adds the page
+            case PendingStep::delegation_question: out.push_back(Stage::delegation); break;
         }
     }
     return out;
@@ -73,6 +74,7 @@ std::string seal_pending_login(std::string_view id, const PendingLogin& p) {
     if (p.code_id) j["code_id"] = *p.code_id;
     if (p.code_channel) j["code_channel"] = to_string(*p.code_channel);
     if (p.confirmed_channel) j["confirmed"] = to_string(*p.confirmed_channel);
+    if (p.upstream) j["upstream"] = {{"provider", p.upstream->provider}, {"id_token", p.upstream->id_token}};
     return draft_kind().seal(id, j);
 }
 
@@ -99,6 +101,9 @@ std::optional<PendingLogin> open_pending_login(std::string_view id, std::string_
         if (j.contains("code_id")) p.code_id = j["code_id"].get<std::int64_t>();
         if (j.contains("code_channel")) p.code_channel = parse_code_channel(j["code_channel"].get<std::string>());
         if (j.contains("confirmed")) p.confirmed_channel = parse_code_channel(j["confirmed"].get<std::string>());
+        if (j.contains("upstream"))
+            p.upstream = session::UpstreamLogin{j["upstream"].at("provider").get<std::string>(),
+                                                j["upstream"].at("id_token").get<std::string>()};
         return p;
     } catch (const nlohmann::json::exception&) {
         return std::nullopt;

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "account/session/sso_session.hpp"
 #include "account/steps/pending_steps.hpp"
 #include "account/verification/verification_code_service.hpp"
 #include "core/clock.hpp"
@@ -34,12 +35,13 @@ enum class Stage {
     chosen_renewal,   // the person chose "Modifier mon mot de passe" on the incitation
     legacy_password,  // "Choisir son mot de passe" of the first connection
     contact,          // "Coordonnées de contact": channel, code ("Passer cette étape" allowed)
+    delegation,       // "Mes autorisations": Oui / Non, "Passer"
 };
 
 std::string_view to_string(Stage stage) noexcept;
 std::optional<Stage> parse_stage(std::string_view text) noexcept;
 
-// The stages of the detected steps, in SPEC.md §3 order (the delegation question has no page yet).
+// The stages of the detected steps, in SPEC.md §3 order.
 std::vector<Stage> stages_of(const std::vector<PendingStep>& steps);
 
 struct PendingLogin {
@@ -50,6 +52,7 @@ struct PendingLogin {
     std::string acr;
     std::int64_t auth_time = 0;   // when the password (or the provider) proved the person
     std::string method = "pwd";   // for the history
+    std::optional<session::UpstreamLogin> upstream;  // proved by FranceConnect or another provider
     std::vector<Stage> stages;    // still to do; the first one is the page shown
     bool legacy = false;          // the first connection: its confirmation message at the end
     // The contact stage: the code sent, and the channel confirmed by it.

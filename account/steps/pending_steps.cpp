@@ -43,11 +43,12 @@ StepRules step_rules(const config::Config& config) {
 }
 
 std::vector<PendingStep> detect_pending_steps(const storage::Account& account, std::int64_t now,
-                                              const StepRules& rules) {
+                                              const StepRules& rules, const DossierFacts& dossier) {
     std::vector<PendingStep> steps;
     const bool legacy = account.legacy_password || !account.cgu_version.has_value();
     if (legacy) {
         steps.push_back(PendingStep::legacy_first_connection);
+        if (dossier.delegation_question_due) steps.push_back(PendingStep::delegation_question);
         return steps;
     }
     if (!rules.cgu_version.empty() && account.cgu_version != rules.cgu_version) steps.push_back(PendingStep::accept_cgu);
@@ -62,6 +63,7 @@ std::vector<PendingStep> detect_pending_steps(const storage::Account& account, s
                now < *rules.incitation_end) {
         steps.push_back(PendingStep::suggest_password_renewal);
     }
+    if (dossier.delegation_question_due) steps.push_back(PendingStep::delegation_question);
     return steps;
 }
 

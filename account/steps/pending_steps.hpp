@@ -1,7 +1,7 @@
 // What must happen after a login is proved and before its session opens (SPEC.md §3, in this
 // order): a new CGU version to accept, a forced password renewal (or the skippable incitation),
-// the legacy first connection (§5), the delegation question (§7, a later issue). Detection reads
-// only the account and the date, never how the person proved who they are, so a first login
+// the legacy first connection (§5), the delegation question (§7). Detection reads only the
+// account, its dossier and the date, never how the person proved who they are, so a first login
 // through FranceConnect goes through the same steps.
 #pragma once
 
@@ -21,7 +21,7 @@ enum class PendingStep {
     renew_password,            // forced renewal: the password is older than the cut-off
     suggest_password_renewal,  // the incitation window: "Protégez-vous, modifiez votre mot de passe"
     legacy_first_connection,   // "Votre connexion à Mon Compte change": CGU, new password, contact
-    delegation_question,       // slot for the delegation issue (§7): never detected yet
+    delegation_question,       // "Mes autorisations" once, for the allocataire of a couple (§7)
 };
 
 std::string_view to_string(PendingStep step) noexcept;
@@ -38,11 +38,16 @@ struct StepRules {
 
 StepRules step_rules(const config::Config& config);
 
+// What the detection needs of the person's dossier (households::Household computes it).
+struct DossierFacts {
+    bool delegation_question_due = false;  // allocataire of a couple, question never answered
+};
+
 // The steps of `account` at `now`, in the order of SPEC.md §3. A legacy account (8-digit
-// password, or never accepted any CGU) gets the first connection alone: its own CGU and new
-// password steps stand for the CGU and renewal ones. A password without a known change date
-// counts as old.
+// password, or never accepted any CGU) gets the first connection instead of the CGU and renewal
+// steps: its own CGU and new password steps stand for them. A password without a known change
+// date counts as old. The delegation question comes last, after any of them.
 std::vector<PendingStep> detect_pending_steps(const storage::Account& account, std::int64_t now,
-                                              const StepRules& rules);
+                                              const StepRules& rules, const DossierFacts& dossier = {});
 
 }  // namespace caf::account

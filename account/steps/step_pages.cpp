@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "account/account_routes.hpp"
+#include "account/households/delegation.hpp"
+#include "account/households/delegation_pages.hpp"
 #include "account/login/login_completion.hpp"
 #include "account/notifications/notification.hpp"
 #include "account/notifications/notifier.hpp"
@@ -141,6 +143,13 @@ http::Response render(const http::Request& request, AccountContext& ctx, const L
             page = "account_step_incitation";
             title = "Protégez-vous, modifiez votre mot de passe";
             break;
+        case Stage::delegation:
+            page = "account_authorisations";
+            title = "Mes autorisations";
+            if (auto household = households::household_of(ctx.db, p.account_id))
+                data.update(households::authorisations_data(ctx, *household));
+            data["step"] = true;
+            break;
         case Stage::contact: {
             title = "Coordonnées de contact";
             if (p.legacy) data["step_number"] = "3";
@@ -198,7 +207,7 @@ http::Response finish(const http::Request& request, AccountContext& ctx, const L
             confirmation = account_created_message(notification_channel(*channel), *contacts.of(*channel), provisional,
                                                    p.account_id);
     }
-    LoginToComplete login{p.account_id, p.interaction_id, p.client_id, p.amr, p.acr, p.method};
+    LoginToComplete login{p.account_id, p.interaction_id, p.client_id, p.amr, p.acr, p.method, p.upstream};
     PendingLogins pending(ctx.db, ctx.random);
     storage::Notifications queue(ctx.db);
     Notifier notifier(queue, ctx.protector);
@@ -344,6 +353,29 @@ http::Response check_contact_code(const http::Request& request, AccountContext& 
     return next(request, ctx, loaded);
 }
 
+// "Mes autorisations" asked once: Oui / Non, or "Passer" (answered, delegation unchanged).
+http::Response submit_delegation(const http::Request& request, AccountContext& ctx, LoadedLogin& loaded,
+                                 const http::Params& form, std::string_view action) {
+    const auto choice = http::find_param(form, "delegation").value_or("");
+    const bool skip = action == "passer";
+    if (!skip && choice != "oui" && choice != "non") {
+        Feedback feedback;
+        feedback.errors.emplace_back("Veuillez répondre Oui ou Non, ou choisir « Passer ».");
+        return render(request, ctx, loaded, feedback, 400);
+    }
+    const auto now = ctx.clock.now();
+    const auto now_s = to_unix_seconds(now);
+    auto& p = loaded.login;
+    p.advance();
+    ctx.db.transaction([&](storage::Connection& c) {
+        // A dossier changed meanwhile (no spouse any more) has nothing to decide: the step just ends.
+        if (skip) households::skip_delegation_question(ctx.db, c, p.account_id, now_s);
+        else households::decide_delegation(ctx.db, c, p.account_id, choice == "oui", now_s);
+        PendingLogins(ctx.db, ctx.random).save(c, loaded, now);
+    });
+    return next(request, ctx, loaded);
+}
+
 }  // namespace
 
 std::optional<std::string> cgu_text(const std::filesystem::path& dir, const std::string& version) {
@@ -429,6 +461,9 @@ http::Response submit_current_step(const http::Request& request, AccountContext&
             if (action == "nouveau-code" && p.code_id) return send_contact_code(request, ctx, *loaded, form, true);
             if (action == "valider" && p.code_id) return check_contact_code(request, ctx, *loaded, form);
             return http::Response::redirect(std::string(steps_path), 303);
+
+        case Stage::delegation:
+            return submit_delegation(request, ctx, *loaded, form, action);
     }
     return http::Response::redirect(std::string(steps_path), 303);
 }

@@ -34,7 +34,7 @@
 //   POST /__test/identities/<login> {…}  -> change an identity's pivot (a civil status
 //                                           correction: its pairwise sub changes too)
 
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -54,6 +54,7 @@ const MODES = {
   no_azp_aud_multi: 'ID token "aud" is an array with another client and no "azp"',
   alg_none: 'ID token unsigned (alg "none")',
   hs256: 'ID token signed HS256 with the client secret (FranceConnect v1 style)',
+  hs256_public_key: 'ID token signed HS256 with the public signing key (PEM) as secret (key confusion)',
   rs256: 'ID token and userinfo signed RS256 (a key published in the JWKS)',
   expired: 'ID token expired (exp and iat one hour ago)',
   future_iat: 'ID token issued one hour in the future',
@@ -224,7 +225,7 @@ function log(event, fields = {}) {
 
 // ---------------------------------------------------------------------------------------------
 // Token rewriting for the hostile modes and for rotated keys.
-const ID_TOKEN_MODES = ['wrong_iss', 'wrong_aud', 'no_azp_aud_multi', 'alg_none', 'hs256', 'rs256',
+const ID_TOKEN_MODES = ['wrong_iss', 'wrong_aud', 'no_azp_aud_multi', 'alg_none', 'hs256', 'hs256_public_key', 'rs256',
   'expired', 'future_iat', 'wrong_nonce', 'no_nonce', 'low_acr', 'no_acr', 'bad_signature',
   'unknown_kid'];
 const USERINFO_MODES = ['userinfo_sub_mismatch', 'userinfo_unsigned', 'userinfo_bad_signature',
@@ -275,6 +276,12 @@ async function rewriteIdToken(idToken) {
     out = await new jose.SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .sign(new TextEncoder().encode(secret));
+  } else if (activeModes.has('hs256_public_key')) {
+    const jwk = currentSigningJwk();
+    const pem = createPublicKey({ key: publicJwk(jwk), format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+    out = await new jose.SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', kid: jwk.kid, typ: 'JWT' })
+      .sign(new TextEncoder().encode(pem));
   } else {
     out = await sign(claims, currentSigningJwk());
   }

@@ -198,6 +198,58 @@ function decodeHeader(jwt) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The household (claim caf_dossier, SPEC.md §7): the portal enforces what Caf Connect states.
+const ROLE_LABELS = {
+  allocataire: 'Responsable du dossier (allocataire)',
+  conjoint: 'Conjoint(e)',
+  enfant: 'Enfant',
+  autre: 'Autre personne du foyer',
+};
+const PERMISSION_SENTENCES = {
+  'dossier.read': 'Vous pouvez consulter les données du dossier',
+  'payments.read': 'Vous pouvez consulter les droits et les paiements',
+  'mail.read': 'Vous pouvez consulter les courriers et courriels du dossier',
+  'changes.declare': 'Vous pouvez déclarer des changements',
+  'dossier.procedures': 'Vous pouvez réaliser les démarches en ligne',
+  'request.benefits': 'Vous pouvez simuler ou demander une prestation',
+  'request.aah': "Vous pouvez demander l'AAH",
+  'request.ajpa': "Vous pouvez demander l'AJPA",
+  'request.bafa': "Vous pouvez demander l'aide au BAFA",
+  'request.pala': 'Vous pouvez demander le PALA',
+  'separation.declare': 'Vous pouvez déclarer une séparation',
+  'mail.send': 'Vous pouvez écrire à votre Caf par courriel',
+  'contact_caf.phone_visit': "Vous pouvez contacter votre Caf par téléphone ou dans un point d'accueil",
+  'own_data.read': 'Vous pouvez consulter vos données personnelles',
+  'own_contact.update': 'Vous pouvez modifier vos coordonnées de contact et votre mot de passe',
+  'delegation.manage': 'Vous pouvez gérer les autorisations de votre conjoint(e)',
+};
+
+function delegationSentence(d) {
+  if (d.role === 'allocataire' && d.spouse_name) {
+    return d.delegation ? `Vous autorisez ${d.spouse_name} à gérer votre dossier`
+      : `Vous n'autorisez pas ${d.spouse_name} à gérer votre dossier`;
+  }
+  if (d.role === 'conjoint') {
+    return d.delegation ? `${d.allocataire_name || 'Le responsable du dossier'} vous autorise à gérer le dossier`
+      : `Vous n'avez pas de délégation de gestion du dossier${d.allocataire_name ? ` : ${d.allocataire_name} ne vous a pas autorisé(e) à le gérer` : ''}`;
+  }
+  return '';
+}
+
+function dossierSection(d) {
+  if (!d) return '<h2>Mon dossier</h2><p id="dossier-none">Vous n\'êtes rattaché(e) à aucun dossier Caf.</p>';
+  const sentence = delegationSentence(d);
+  const items = (d.permissions || []).map((p) => `<li data-permission="${html(p)}">${html(PERMISSION_SENTENCES[p] || p)}</li>`).join('\n');
+  return `<h2>Mon dossier</h2>
+<p>Dossier n° <strong id="dossier-numero">${html(d.numero)}</strong> — <span id="dossier-role">${html(ROLE_LABELS[d.role] || d.role)}</span></p>
+${sentence ? `<p id="dossier-delegation">${html(sentence)}</p>` : ''}
+<ul id="dossier-permissions">
+${items}
+</ul>
+<form method="post" action="/compte/actualiser"><button type="submit" class="secondary">Actualiser mes droits</button></form>`;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Routes.
 let baseUrl;
 
@@ -299,6 +351,8 @@ async function callback(req, res, url) {
         userinfoError,
         userinfoType: uiResponse?.type,
         scope: tokens.scope,
+        accessToken: tokens.access_token,
+        refreshToken: tokens.refresh_token,
       };
     });
   } catch (err) {
@@ -316,6 +370,7 @@ function account(req, res) {
   return send(res, 200, page('Mon compte', `<h1>Bonjour ${html(name || c.sub)}</h1>
 <p>Vous êtes connecté au portail de démonstration.</p>
 <form method="post" action="/logout"><button type="submit">Déconnexion</button></form>
+${dossierSection(user.userinfo?.caf_dossier ?? c.caf_dossier)}
 <h2>Jeton d'identité</h2>
 <p>Algorithme : <code id="id-token-alg">${html(user.idTokenHeader?.alg)}</code>, clé <code>${html(user.idTokenHeader?.kid)}</code></p>
 ${claimsTable(c, 'Revendications du jeton d\'identité')}
@@ -323,6 +378,33 @@ ${claimsTable(c, 'Revendications du jeton d\'identité')}
 <p>Format de la réponse : <code id="userinfo-type">${html(user.userinfoType || 'inconnu')}</code></p>
 ${user.userinfoError ? `<p class="error" role="alert">Userinfo indisponible : ${html(user.userinfoError)}</p>` : claimsTable(user.userinfo, 'Revendications userinfo')}
 <p><small>Portées accordées : <code>${html(user.scope)}</code></small></p>`));
+}
+
+// "Actualiser mes droits": a refresh token grant when there is one (new ID token claims), then
+// userinfo again, so a change of delegation shows without logging in again.
+async function refreshRights(req, res) {
+  const user = getSession(req)?.data.user;
+  if (!user) return redirect(res, '/');
+  const ctx = { responses: [] };
+  try {
+    const config = await getConfig();
+    await requestContext.run(ctx, async () => {
+      if (user.refreshToken) {
+        const tokens = await client.refreshTokenGrant(config, user.refreshToken);
+        user.accessToken = tokens.access_token;
+        user.refreshToken = tokens.refresh_token ?? user.refreshToken;
+        if (tokens.id_token) {
+          user.idToken = tokens.id_token;
+          user.claims = tokens.claims();
+        }
+      }
+      user.userinfo = await client.fetchUserInfo(config, user.accessToken, user.claims.sub);
+      delete user.userinfoError;
+    });
+  } catch (err) {
+    user.userinfoError = `${err?.code || ''} ${err?.message || err}`.trim();
+  }
+  return redirect(res, '/compte');
 }
 
 async function logout(req, res) {
@@ -354,6 +436,7 @@ async function handle(req, res) {
     case 'GET /callback':
     case 'POST /callback': return callback(req, res, url);
     case 'GET /compte': return account(req, res);
+    case 'POST /compte/actualiser': return refreshRights(req, res);
     case 'GET /logout':
     case 'POST /logout': return logout(req, res);
     case 'GET /healthz': res.writeHead(200, { 'content-type': 'text/plain' }); return res.end('ok');

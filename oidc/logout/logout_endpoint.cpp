@@ -61,16 +61,38 @@ void clear_session_cookie(http::Response& response) {
     response.headers.add("Set-Cookie", http::set_cookie_value(login::session_cookie, "", options));
 }
 
-// After the session is ended: back to the client when it gave a registered URI, else the page.
-http::Response logged_out(const ProviderContext& ctx, const LogoutRequest& request, int status) {
+// The upstream provider a session was opened through (provider, raw ID token), read before the
+// session is ended: its logout is chained.
+using UpstreamOfSession = std::optional<std::pair<std::string, std::string>>;
+UpstreamOfSession upstream_of(const std::optional<storage::Session>& session) {
+    if (!session || !session->upstream_provider || !session->upstream_id_token) return std::nullopt;
+    return std::pair{*session->upstream_provider, *session->upstream_id_token};
+}
+
+// After the session is ended: through the upstream provider's logout when the session came from
+// one, then back to the client when it gave a registered URI, else the page.
+http::Response logged_out(const ProviderContext& ctx, const LogoutRequest& request, int status,
+                          const UpstreamOfSession& upstream = std::nullopt) {
     http::Response response;
+    std::optional<std::string> client_url;
     if (request.post_logout_redirect_uri) {
         std::string url = *request.post_logout_redirect_uri;
         if (request.state) {
             url += url.find('?') == std::string::npos ? '?' : '&';
             url += "state=" + http::url_encode(*request.state);
         }
-        response = http::Response::redirect(std::move(url), status);
+        client_url = std::move(url);
+    }
+    std::optional<UpstreamLogoutRedirect> chained;
+    if (upstream && ctx.upstream_logout)
+        chained = ctx.upstream_logout->start(upstream->first, upstream->second, client_url.value_or("/deconnexion"),
+                                             ctx.clock.now());
+    if (chained) {
+        response = http::Response::redirect(chained->location, status);
+        response.headers.add("Set-Cookie", chained->set_cookie);
+        no_store(response);
+    } else if (client_url) {
+        response = http::Response::redirect(std::move(*client_url), status);
         no_store(response);
     } else {
         response = page(ctx, 200, "oidc_logged_out", {{"title", "Vous êtes déconnecté"}});
@@ -135,15 +157,21 @@ http::Response handle_logout(const ProviderContext& ctx, const http::Request& ht
         if (session && subject_of(ctx, session->account_id) != request->hint->subject)
             return confirmation_page(ctx, http_request, *request);
         if (session) end_sso_session(ctx, session->digest, client_id, "client");
-        return logged_out(ctx, *request, status);
+        return logged_out(ctx, *request, status, upstream_of(session));
     }
 
     if (is_post && http::find_param(params, "decision") == "deconnecter") {
         if (!ctx.csrf.verify(http_request, logout_csrf_purpose))
             return error_page(ctx, 403, "Le formulaire a expiré. Veuillez recommencer la déconnexion.",
                               "Déconnexion impossible");
-        if (cookie && !cookie->empty()) end_sso_session(ctx, login::digest(*cookie), client_id, "user");
-        return logged_out(ctx, *request, status);
+        UpstreamOfSession upstream;
+        if (cookie && !cookie->empty()) {
+            const auto digest = login::digest(*cookie);
+            upstream = upstream_of(ctx.db.read([&](storage::Connection& c) { return storage::Sessions(ctx.db).find(c, digest); }));
+            // Only a session this request actually ends chains the provider's logout.
+            if (!end_sso_session(ctx, digest, client_id, "user")) upstream.reset();
+        }
+        return logged_out(ctx, *request, status, upstream);
     }
     return confirmation_page(ctx, http_request, *request);
 }

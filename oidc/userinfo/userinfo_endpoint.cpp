@@ -26,19 +26,24 @@ bool istarts_with(std::string_view text, std::string_view prefix) {
 
 }  // namespace
 
-expected<std::string, UserinfoError> bearer_token_of(const http::Request& request) {
+expected<std::optional<std::string>, UserinfoError> authorization_bearer_token(const http::Request& request) {
     if (http::find_param(request.query_params(), "access_token"))
         return refuse(oauth_error::invalid_request, "access tokens are not accepted in the query");
-    std::optional<std::string> from_header;
-    if (auto authorization = request.header("Authorization")) {
-        if (!istarts_with(*authorization, "Bearer "))
-            return refuse(oauth_error::invalid_request, "the Authorization scheme must be Bearer");
-        auto token = authorization->substr(7);
-        while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-        while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
-        if (token.empty()) return refuse(oauth_error::invalid_request, "empty bearer token");
-        from_header = std::string(token);
-    }
+    auto authorization = request.header("Authorization");
+    if (!authorization) return std::optional<std::string>{};
+    if (!istarts_with(*authorization, "Bearer "))
+        return refuse(oauth_error::invalid_request, "the Authorization scheme must be Bearer");
+    auto token = authorization->substr(7);
+    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+    while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+    if (token.empty()) return refuse(oauth_error::invalid_request, "empty bearer token");
+    return std::optional<std::string>{std::string(token)};
+}
+
+expected<std::string, UserinfoError> bearer_token_of(const http::Request& request) {
+    auto header = authorization_bearer_token(request);
+    if (!header) return unexpected<UserinfoError>{header.error()};
+    std::optional<std::string> from_header = std::move(*header);
     std::optional<std::string> from_form;
     if (request.method == "POST" && request.header("Content-Type")) {
         auto form = client_auth::parse_form_body(request);

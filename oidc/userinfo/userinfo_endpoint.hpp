@@ -24,6 +24,10 @@ struct UserinfoError {
     std::string description;
 };
 
+// The bearer token of the Authorization header alone (RFC 6750 §2.1; APIs with JSON bodies):
+// none when the header is absent; never from the query.
+expected<std::optional<std::string>, UserinfoError> authorization_bearer_token(const http::Request& request);
+
 // The bearer token of a request, as RFC 6750 allows it.
 expected<std::string, UserinfoError> bearer_token_of(const http::Request& request);
 

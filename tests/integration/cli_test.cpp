@@ -181,7 +181,8 @@ TEST(Cli, ImportReportsCreatedUnchangedAndFailedLines) {
     std::ofstream(accounts) << "{\"provisional_id\":\"P12345678\"}\n{\"nir\":\"123\"}\n";
     auto first = run({"import", "--config", config.string(), accounts.string()}, dir.path());
     EXPECT_EQ(first.exit_code, 1);
-    EXPECT_EQ(nlohmann::json::parse(first.out), (nlohmann::json{{"created", 1}, {"unchanged", 0}, {"failed", 1}}));
+    EXPECT_EQ(nlohmann::json::parse(first.out),
+              (nlohmann::json{{"created", 1}, {"unchanged", 0}, {"memberships_added", 0}, {"failed", 1}}));
     EXPECT_NE(first.err.find("accounts.jsonl:2: nir:"), std::string::npos) << first.err;
     auto second = run({"import", "--config", config.string(), accounts.string()}, dir.path());
     EXPECT_EQ(nlohmann::json::parse(second.out)["unchanged"], 1);

@@ -9,6 +9,7 @@
 
 #include "account/identifiers/nir.hpp"
 #include "storage/accounts.hpp"
+#include "storage/dossiers.hpp"
 #include "storage/migrations.hpp"
 
 using namespace caf;
@@ -95,4 +96,68 @@ TEST_F(AccountImport, SameIdentifierTwiceInOneFileMakesOneAccount) {
     auto report = run("{\"provisional_id\":\"P11111111\"}\n{\"provisional_id\":\"p 1111 1111\"}\n");
     EXPECT_EQ(report.created, 1u);
     EXPECT_EQ(report.unchanged, 1u);
+}
+
+// Dossiers (SPEC.md §7): created when absent, memberships added once, conflicts per line.
+TEST_F(AccountImport, DossierMembershipsAreCreatedOnceAndConflictsReportedPerLine) {
+    const std::string lines = R"({"nir":"1630631555082","dossier":{"numero":"7000001","role":"allocataire","delegation":true}}
+{"nir":"285112A004123","dossier":{"numero":"7000001","role":"conjoint"}}
+{"nir":"1070975056089","dossier":{"numero":"7000001","role":"enfant"}}
+{"provisional_id":"P33392250","dossier":{"numero":"7000003","role":"allocataire"}}
+)";
+    auto first = run(lines);
+    EXPECT_TRUE(first.failures.empty()) << first.failures.front().reason;
+    EXPECT_EQ(first.created, 4u);
+    EXPECT_EQ(first.memberships_added, 4u);
+    storage::Dossiers dossiers(*db_);
+    auto couple = dossiers.find("7000001");
+    ASSERT_TRUE(couple);
+    EXPECT_TRUE(couple->delegation_granted);
+    EXPECT_TRUE(couple->delegation_question_answered);
+    auto members = dossiers.members("7000001");
+    ASSERT_EQ(members.size(), 3u);
+    EXPECT_EQ(members[1].role, storage::MemberRole::conjoint);
+    ASSERT_TRUE(dossiers.find("7000003"));
+
+    // Idempotent: a second identical import changes nothing, even after the allocataire's choice.
+    dossiers.set_delegation("7000001", false, members[0].account_id, 5);
+    auto second = run(lines);
+    EXPECT_TRUE(second.failures.empty());
+    EXPECT_EQ(second.created, 0u);
+    EXPECT_EQ(second.unchanged, 4u);
+    EXPECT_EQ(second.memberships_added, 0u);
+    EXPECT_EQ(dossiers.members("7000001").size(), 3u);
+    EXPECT_FALSE(dossiers.find("7000001")->delegation_granted);
+
+    // Conflicts: a second allocataire, a spouse already spouse elsewhere, a role change. Each line
+    // fails alone and stores nothing (not even its new account); the good line goes in.
+    auto third = run(R"({"nir":"2850575123456","dossier":{"numero":"7000001","role":"allocataire"}}
+{"nir":"285112A004123","dossier":{"numero":"7000009","role":"conjoint"}}
+{"nir":"1070975056089","dossier":{"numero":"7000001","role":"autre"}}
+{"nir":"2850369123456","dossier":{"numero":"7000009","role":"allocataire"}}
+)");
+    ASSERT_EQ(third.failures.size(), 3u);
+    EXPECT_EQ(third.failures[0].line, 1u);
+    EXPECT_NE(third.failures[0].reason.find("already has an allocataire"), std::string::npos) << third.failures[0].reason;
+    EXPECT_EQ(third.failures[1].line, 2u);
+    EXPECT_NE(third.failures[1].reason.find("at most one dossier"), std::string::npos) << third.failures[1].reason;
+    EXPECT_EQ(third.failures[2].line, 3u);
+    EXPECT_NE(third.failures[2].reason.find("does not change roles"), std::string::npos) << third.failures[2].reason;
+    EXPECT_EQ(third.created, 1u);
+    EXPECT_FALSE(storage::Accounts(*db_).find_by_nir_lookup(protector_.lookup(PersonalDataKind::nir, "2850575123456")))
+        << "the failed line's account is not stored";
+    EXPECT_EQ(dossiers.members("7000009").size(), 1u);
+}
+
+TEST_F(AccountImport, BadDossierFieldsAreRefused) {
+    auto report = run(R"({"provisional_id":"P00000001","dossier":{"numero":"7000001"}}
+{"provisional_id":"P00000002","dossier":{"numero":"70A","role":"enfant"}}
+{"provisional_id":"P00000003","dossier":{"numero":"7000001","role":"conjoint","delegation":true}}
+{"provisional_id":"P00000004","dossier":"7000001"}
+)");
+    ASSERT_EQ(report.failures.size(), 4u);
+    EXPECT_EQ(report.failures[0].reason, "dossier.role must be allocataire, conjoint, enfant or autre");
+    EXPECT_EQ(report.failures[1].reason, "dossier.numero must be 1 to 20 digits");
+    EXPECT_EQ(report.failures[2].reason, "dossier.delegation is given by the allocataire's line only");
+    EXPECT_EQ(report.created, 0u);
 }

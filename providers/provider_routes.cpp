@@ -1,0 +1,315 @@
+// Relying-party handlers: parse, call UpstreamProvider and account/linking, render.
+#include "providers/provider_routes.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "account/identifiers/nir.hpp"
+#include "account/linking/external_links.hpp"
+#include "account/linking/pending_external_identity.hpp"
+#include "account/login/login_completion.hpp"
+#include "account/pages/page_support.hpp"
+#include "account/steps/pending_login.hpp"
+#include "account/steps/pending_steps.hpp"
+#include "core/login_contract.hpp"
+#include "providers/identity_pivot.hpp"
+#include "storage/accounts.hpp"
+#include "storage/audit_log.hpp"
+#include "storage/interactions.hpp"
+
+namespace caf::providers {
+namespace {
+
+using account::AccountContext;
+
+BrowserBoundStates authorization_states(AccountContext& ctx) {
+    return BrowserBoundStates(ctx.db, ctx.random, std::string(authorization_cookie), "upstream-authorization");
+}
+
+void no_store(http::Response& response) { response.headers.set("Cache-Control", "no-store"); }
+
+void audit_rejection(AccountContext& ctx, const std::string& provider, const std::string& reason,
+                     const std::optional<std::string>& client_id) {
+    storage::NewAuditEntry entry;
+    entry.at = to_unix_seconds(ctx.clock.now());
+    entry.actor_type = "system";
+    entry.action = "provider.callback_rejected";
+    entry.details = {{"provider", provider}, {"reason", reason}};
+    if (client_id) entry.details["client_id"] = *client_id;
+    storage::AuditLog(ctx.db).append(entry);
+}
+
+// "Connexion avec FranceConnect impossible", back to the login page of the same interaction.
+http::Response refusal_page(AccountContext& ctx, const config::ProviderConfig& provider, const std::string& message,
+                            const std::optional<std::string>& interaction, int status = 400) {
+    const std::string heading = "Connexion avec " + provider.label + " impossible";
+    auto response = ctx.pages.page(status, "account_message",
+                                   {{"title", "Erreur — " + heading},
+                                    {"heading", heading},
+                                    {"message", message},
+                                    {"link_href", account::with_interaction(login::login_path, interaction)},
+                                    {"link_text", "Revenir à la connexion"}});
+    no_store(response);
+    return response;
+}
+
+// The client of a live interaction, for audit entries; nullopt when none or expired.
+struct LiveInteraction {
+    bool expired = false;
+    std::optional<std::string> client_id;
+};
+LiveInteraction look_up_interaction(AccountContext& ctx, const std::optional<std::string>& id) {
+    LiveInteraction out;
+    if (!id) return out;
+    auto found = storage::Interactions(ctx.db).find(login::digest(*id), to_unix_seconds(ctx.clock.now()));
+    if (!found) {
+        out.expired = true;
+        return out;
+    }
+    auto it = found->request.find(login::request_field::client_id);
+    if (it != found->request.end() && it->is_string()) out.client_id = it->get<std::string>();
+    return out;
+}
+
+http::Response start(const http::Request& request, AccountContext& ctx, UpstreamProvider& provider) {
+    auto interaction = account::interaction_param(request);
+    auto live = look_up_interaction(ctx, interaction);
+    if (live.expired) return account::expired_interaction_page(ctx.pages);
+    const auto now = ctx.clock.now();
+    auto started = provider.start(interaction, now);
+    if (!started) {
+        audit_rejection(ctx, provider.config().name, started.error().reason, live.client_id);
+        return refusal_page(ctx, provider.config(), started.error().message, interaction, 503);
+    }
+    const auto& p = started->pending;
+    nlohmann::json payload{{"provider", p.provider}, {"state", p.state}, {"nonce", p.nonce},
+                           {"expires_at", p.expires_at}};
+    if (p.code_verifier) payload["code_verifier"] = *p.code_verifier;
+    if (p.interaction_id) payload["interaction"] = *p.interaction_id;
+    auto cookie = authorization_states(ctx).put(payload, authorization_lifetime, now);
+    auto response = http::Response::redirect(started->url, 302);
+    response.headers.add("Set-Cookie", cookie);
+    no_store(response);
+    return response;
+}
+
+std::optional<PendingAuthorization> pending_from(const nlohmann::json& j) {
+    try {
+        PendingAuthorization p;
+        p.provider = j.at("provider").get<std::string>();
+        p.state = j.at("state").get<std::string>();
+        p.nonce = j.at("nonce").get<std::string>();
+        p.expires_at = j.at("expires_at").get<std::int64_t>();
+        if (j.contains("code_verifier")) p.code_verifier = j["code_verifier"].get<std::string>();
+        if (j.contains("interaction")) p.interaction_id = j["interaction"].get<std::string>();
+        return p;
+    } catch (const nlohmann::json::exception&) {
+        return std::nullopt;
+    }
+}
+
+std::optional<std::string> verified_nir(const config::ProviderConfig& provider, const nlohmann::json& claims) {
+    if (provider.verified_nir_claim.empty()) return std::nullopt;
+    auto it = claims.find(provider.verified_nir_claim);
+    if (it == claims.end() || !it->is_string()) return std::nullopt;
+    auto nir = account::Nir::parse(it->get<std::string>());
+    if (!nir) return std::nullopt;
+    return nir->canonical();
+}
+
+// A linked account logs in like a native login: the pending steps (CGU, first connection) first.
+http::Response log_in(const http::Request& request, AccountContext& ctx, const UpstreamProvider& provider,
+                      const AuthenticatedUpstream& upstream, std::int64_t account_id,
+                      const PendingAuthorization& pending, const std::optional<std::string>& client_id,
+                      bool linked_now) {
+    const auto now = ctx.clock.now();
+    const auto& name = provider.config().name;
+    std::vector<std::string> amr = upstream.identity.amr;
+    if (amr.empty()) amr = {"fc"};
+    account::session::UpstreamLogin through{name, upstream.id_token};
+
+    auto account = storage::Accounts(ctx.db).find(account_id);
+    std::vector<account::steps::Stage> stages;
+    if (account)
+        stages = account::steps::stages_of(
+            account::detect_pending_steps(*account, to_unix_seconds(now), account::step_rules(ctx.config)));
+
+    http::Response response;
+    std::string next;
+    if (!stages.empty()) {
+        account::steps::PendingLogin steps;
+        steps.account_id = account_id;
+        steps.interaction_id = pending.interaction_id;
+        steps.client_id = client_id;
+        steps.amr = amr;
+        steps.acr = upstream.identity.acr;
+        steps.auth_time = to_unix_seconds(now);
+        steps.method = name;
+        steps.upstream = through;
+        steps.stages = std::move(stages);
+        steps.legacy = std::find(steps.stages.begin(), steps.stages.end(), account::steps::Stage::legacy_intro) !=
+                       steps.stages.end();
+        auto cookie = account::steps::PendingLogins(ctx.db, ctx.random).start(steps, now);
+        next = std::string(account::steps::steps_path);
+        response.headers.add("Set-Cookie", cookie);
+    } else {
+        account::LoginToComplete done{account_id, pending.interaction_id, client_id, amr, upstream.identity.acr,
+                                      name, through};
+        auto completed = account::complete_login(request, ctx, done, now);
+        response.headers.add("Set-Cookie", completed.session_cookie);
+        if (pending.interaction_id && !completed.interaction_completed) {
+            auto expired = account::expired_interaction_page(ctx.pages);
+            for (const auto& [k, v] : response.headers.fields()) expired.headers.add(k, v);
+            return expired;
+        }
+        next = account::after_login_url(pending.interaction_id);
+    }
+    if (linked_now) {
+        // Told once, on the way (SPEC.md §8 step 2).
+        auto page = ctx.pages.page(200, "account_message",
+                                   {{"title", "Compte associé"},
+                                    {"heading", "Compte associé"},
+                                    {"message", "Votre compte " + provider.config().label +
+                                                    " a été associé à votre compte Caf. Vous pourrez désormais "
+                                                    "vous connecter avec " + provider.config().label + "."},
+                                    {"link_href", next},
+                                    {"link_text", "Continuer"}});
+        for (const auto& [k, v] : response.headers.fields()) page.headers.add(k, v);
+        response = std::move(page);
+    } else {
+        auto redirect = http::Response::redirect(next, 303);
+        for (const auto& [k, v] : response.headers.fields()) redirect.headers.add(k, v);
+        response = std::move(redirect);
+    }
+    no_store(response);
+    return response;
+}
+
+http::Response callback(const http::Request& request, AccountContext& ctx, UpstreamProvider& provider) {
+    const auto& config = provider.config();
+    const auto now = ctx.clock.now();
+    auto params = callback_params(request.query_params());
+    auto states = authorization_states(ctx);
+
+    auto refuse = [&](const std::string& reason, const std::string& message,
+                      const std::optional<std::string>& interaction, const std::optional<std::string>& client,
+                      bool clear_state = true) {
+        audit_rejection(ctx, config.name, reason, client);
+        auto response = refusal_page(ctx, config, message, interaction);
+        if (clear_state) response.headers.add("Set-Cookie", states.clearing_cookie());
+        return response;
+    };
+    const std::string stale = "Cette demande de connexion avec " + config.label +
+                              " a expiré ou a déjà été utilisée. Veuillez recommencer.";
+    if (!params.state) return refuse("state_missing", stale, std::nullopt, std::nullopt);
+    auto taken = states.take(request, *params.state, now);
+    if (taken.outcome == BrowserBoundStates::Outcome::mismatch)
+        // A forged callback must not cancel the person's own pending login: the state stays.
+        return refuse("state_mismatch", stale, std::nullopt, std::nullopt, false);
+    auto pending = taken.outcome == BrowserBoundStates::Outcome::taken ? pending_from(taken.payload) : std::nullopt;
+    if (!pending || pending->provider != config.name) return refuse("state_unknown", stale, std::nullopt, std::nullopt);
+
+    auto live = look_up_interaction(ctx, pending->interaction_id);
+    auto done = provider.finish(*pending, params, now);
+    if (!done) return refuse(done.error().reason, done.error().message, pending->interaction_id, live.client_id);
+
+    auto person = person_from_pivot(done->identity.claims);
+    if (!person)
+        return refuse("pivot_invalid",
+                      "Les informations d'identité transmises par " + config.label + " sont incomplètes.",
+                      pending->interaction_id, live.client_id);
+
+    account::linking::ExternalIdentityClaims claims{config.name, done->identity.sub, *person,
+                                                    verified_nir(config, done->identity.claims)};
+    auto resolved = account::linking::resolve_external_identity(ctx.db, ctx.protector, claims, to_unix_seconds(now));
+    using account::linking::Resolution;
+    http::Response response;
+    if (resolved.account_id && (resolved.resolution == Resolution::known_link ||
+                                resolved.resolution == Resolution::verified_nir ||
+                                resolved.resolution == Resolution::pivot_match)) {
+        response = log_in(request, ctx, provider, *done, *resolved.account_id, *pending, live.client_id,
+                          resolved.resolution != Resolution::known_link);
+    } else {
+        // Step 3: the person chooses (account/linking's pages).
+        account::linking::PendingExternalIdentity identity;
+        identity.provider = config.name;
+        identity.provider_label = config.label;
+        identity.subject = done->identity.sub;
+        identity.person = *person;
+        identity.verified_nir = claims.verified_nir;
+        if (auto email = done->identity.claims.find("email");
+            email != done->identity.claims.end() && email->is_string() && !email->get<std::string>().empty())
+            identity.email = email->get<std::string>();
+        identity.acr = done->identity.acr;
+        identity.amr = done->identity.amr.empty() ? std::vector<std::string>{"fc"} : done->identity.amr;
+        identity.id_token = done->id_token;
+        identity.interaction_id = pending->interaction_id;
+        identity.client_id = live.client_id;
+        auto cookie = account::linking::PendingExternalIdentities(ctx.db, ctx.random, pending_identity_lifetime)
+                          .start(std::move(identity), now);
+        response = http::Response::redirect(std::string(account::linking::choice_path), 303);
+        response.headers.add("Set-Cookie", cookie);
+        no_store(response);
+    }
+    response.headers.add("Set-Cookie", states.clearing_cookie());
+    return response;
+}
+
+http::Response logout_callback(const http::Request& request, AccountContext& ctx, UpstreamProvider& provider) {
+    BrowserBoundStates states(ctx.db, ctx.random, std::string(logout_cookie), "upstream-logout");
+    auto state = http::find_param(request.query_params(), "state");
+    auto taken = states.take(request, state.value_or(""), ctx.clock.now());
+    std::string next = "/deconnexion";
+    if (taken.outcome == BrowserBoundStates::Outcome::taken && taken.payload.value("provider", "") ==
+                                                                    provider.config().name)
+        next = taken.payload.value("continue_to", next);
+    // The local session is already ended: a doubtful return only loses the client's redirect.
+    auto response = http::Response::redirect(next, 303);
+    response.headers.add("Set-Cookie", states.clearing_cookie());
+    no_store(response);
+    return response;
+}
+
+}  // namespace
+
+ProviderRegistry::ProviderRegistry(const config::Config& config, HttpFetcher& fetcher, const Clock& clock,
+                                   Random& random, MetadataSettings settings) {
+    for (const auto& p : config.providers)
+        providers_.emplace(p.name, std::make_unique<UpstreamProvider>(p, fetcher, clock, random, settings));
+}
+
+UpstreamProvider* ProviderRegistry::find(std::string_view name) const {
+    auto it = providers_.find(name);
+    return it == providers_.end() ? nullptr : it->second.get();
+}
+
+std::optional<UpstreamLogoutRedirect> ChainedLogout::start(const std::string& provider, const std::string& id_token,
+                                                           const std::string& continue_to, TimePoint now) {
+    auto* upstream = registry_.find(provider);
+    if (!upstream) return std::nullopt;
+    const auto state = random_hex64(random_);
+    auto url = upstream->end_session_url(id_token, state);
+    if (!url) return std::nullopt;
+    auto cookie = states_.put({{"provider", provider}, {"state", state}, {"continue_to", continue_to}},
+                              authorization_lifetime, now);
+    return UpstreamLogoutRedirect{*url, cookie};
+}
+
+void register_provider_routes(http::Router& router, AccountContext& ctx, ProviderRegistry& registry) {
+    using http::Execution;
+    using http::Request;
+    for (const auto& [name, owned] : registry.all()) {
+        UpstreamProvider* provider = owned.get();
+        const std::string base = "/providers/" + name;
+        router.add("GET", base + "/start", Execution::blocking,
+                   [&ctx, provider](const Request& r) { return start(r, ctx, *provider); });
+        router.add("GET", base + "/callback", Execution::blocking,
+                   [&ctx, provider](const Request& r) { return callback(r, ctx, *provider); });
+        router.add("GET", base + "/logout-callback", Execution::blocking,
+                   [&ctx, provider](const Request& r) { return logout_callback(r, ctx, *provider); });
+        if (name == "franceconnect")
+            router.add("GET", "/franceconnect", Execution::blocking,
+                       [&ctx, provider](const Request& r) { return start(r, ctx, *provider); });
+    }
+}
+
+}  // namespace caf::providers

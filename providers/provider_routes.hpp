@@ -1,0 +1,59 @@
+// The relying-party pages (SPEC.md §8): for each configured provider,
+//   GET /providers/<name>/start?interaction=ID   blocking  state/nonce/PKCE, 302 to the provider
+//   GET /providers/<name>/callback               blocking  state, iss, code exchange, ID token,
+//                                                          userinfo, pivot, link, login
+//   GET /providers/<name>/logout-callback        blocking  end of the chained logout
+// and GET /franceconnect?interaction=ID (the login page's button) for the provider "franceconnect".
+// Every refusal shows a French page, links and completes nothing, and is audited as
+// `provider.callback_rejected` with the provider and a reason code (no personal data).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "account/account_routes.hpp"
+#include "core/router.hpp"
+#include "core/upstream_logout.hpp"
+#include "providers/browser_state.hpp"
+#include "providers/http_fetcher.hpp"
+#include "providers/upstream_client.hpp"
+
+namespace caf::providers {
+
+inline constexpr std::string_view authorization_cookie = "__Host-caf_upstream";
+inline constexpr std::string_view logout_cookie = "__Host-caf_upstream_logout";
+inline constexpr std::chrono::seconds authorization_lifetime{600};
+// The no-match identity waits this long for "J'ai déjà un compte" or the prefilled creation.
+inline constexpr std::chrono::seconds pending_identity_lifetime{30 * 60};
+
+// The configured providers, by name.
+class ProviderRegistry {
+public:
+    ProviderRegistry(const config::Config& config, HttpFetcher& fetcher, const Clock& clock, Random& random,
+                     MetadataSettings settings = {});
+    UpstreamProvider* find(std::string_view name) const;
+    const std::map<std::string, std::unique_ptr<UpstreamProvider>, std::less<>>& all() const { return providers_; }
+
+private:
+    std::map<std::string, std::unique_ptr<UpstreamProvider>, std::less<>> providers_;
+};
+
+// The chained logout (core/upstream_logout.hpp) through the registry.
+class ChainedLogout final : public UpstreamLogout {
+public:
+    ChainedLogout(ProviderRegistry& registry, storage::Database& db, Random& random)
+        : registry_(registry), random_(random), states_(db, random, std::string(logout_cookie), "upstream-logout") {}
+    std::optional<UpstreamLogoutRedirect> start(const std::string& provider, const std::string& id_token,
+                                                const std::string& continue_to, TimePoint now) override;
+
+private:
+    ProviderRegistry& registry_;
+    Random& random_;
+    BrowserBoundStates states_;
+};
+
+void register_provider_routes(http::Router& router, account::AccountContext& account, ProviderRegistry& registry);
+
+}  // namespace caf::providers

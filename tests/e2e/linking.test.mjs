@@ -1,0 +1,193 @@
+// Linking a FranceConnect identity that matched no account (SPEC.md §8 steps 3 and 4), in Chromium
+// against the v2 stand-in (examples/franceconnect): "J'ai déjà un compte" with a demo account,
+// then a known link; "Créer mon compte" prefilled with the pivot; the unlink in "Gérer Mon Compte".
+//
+//   node --test tests/e2e/linking.test.mjs
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { launchBrowser } from './support/browser.mjs';
+import { portalClient, startCafConnect } from './support/cafconnect.mjs';
+import { readOutbox, waitForOutboxMessage } from './support/outbox.mjs';
+import { freePort, startProcess } from './support/processes.mjs';
+
+const RP_REDIRECT = 'http://localhost:59999/rp/callback';
+const RP = { id: 'caf-portal', secret: 'caf-portal-e2e-secret-0123456789' };
+const FC_CLIENT = { client_id: 'caf-connect', client_secret: 'caf-connect-e2e-secret-0123456789' };
+// A demo account (examples/demo-accounts.jsonl) with nothing pending at login.
+const LEO = { nir: '1070975056089', password: 'Demo2024Caf' };
+
+let fc;
+let caf;
+let cafBase;
+let browser;
+
+before(async () => {
+  const cafPort = await freePort();
+  cafBase = `http://localhost:${cafPort}`;
+  fc = await startProcess('node', ['examples/franceconnect/server.mjs'], {
+    env: {
+      FC_PORT: '0',
+      FC_CLIENTS: JSON.stringify([{
+        ...FC_CLIENT,
+        client_name: 'Caf Connect (e2e)',
+        redirect_uris: [`${cafBase}/providers/franceconnect/callback`],
+        post_logout_redirect_uris: [`${cafBase}/providers/franceconnect/logout-callback`],
+      }]),
+    },
+  });
+  const provider = [
+    '[[providers]]',
+    'name = "franceconnect"',
+    'label = "FranceConnect"',
+    `issuer = ${JSON.stringify(fc.info.issuer)}`,
+    `client_id = ${JSON.stringify(FC_CLIENT.client_id)}`,
+    `client_secret = ${JSON.stringify(FC_CLIENT.client_secret)}`,
+    `redirect_uri = "${cafBase}/providers/franceconnect/callback"`,
+    `post_logout_redirect_uri = "${cafBase}/providers/franceconnect/logout-callback"`,
+  ].join('\n');
+  caf = await startCafConnect({
+    port: cafPort,
+    clients: [portalClient({ clientId: RP.id, secret: RP.secret, redirectUris: [RP_REDIRECT] })],
+    extraToml: provider,
+  });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await Promise.all([caf?.stop(), fc?.stop()]);
+});
+
+function sql(query) {
+  const out = execFileSync('sqlite3', ['-json', join(caf.dir, 'caf.db'), query], { encoding: 'utf8' });
+  return out.trim() ? JSON.parse(out) : [];
+}
+const linkCount = () => sql('SELECT COUNT(*) AS n FROM external_links')[0].n;
+const linkAudit = (action) => sql(`SELECT account_id, details FROM audit_log WHERE action = '${action}' ORDER BY id`)
+  .map((r) => ({ account: r.account_id, ...JSON.parse(r.details) }));
+
+// A fresh browser (no FranceConnect session either).
+async function freshPage() {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  return { context, page };
+}
+
+// The client's authorization request, then "S'identifier avec FranceConnect" and `login` at the stand-in.
+async function throughFranceConnect(page, login) {
+  const url = new URL(`${caf.issuer}/authorize`);
+  url.search = new URLSearchParams({
+    client_id: RP.id, redirect_uri: RP_REDIRECT, response_type: 'code', scope: 'openid profile',
+    state: 'rp-state', nonce: 'rp-nonce-0123456789abcdef', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    code_challenge_method: 'S256',
+  }).toString();
+  await page.goto(url.href);
+  await page.getByRole('link', { name: /S'identifier avec FranceConnect/ }).click();
+  await page.getByRole('button', { name: new RegExp(login.replace('.', '\\.')) }).click();
+}
+
+// The browser sent back to the client's redirect URI (nothing listens there: the request is enough).
+const landedOnClient = (page) => page.waitForRequest((r) => r.url().startsWith(RP_REDIRECT)).then((r) => new URL(r.url()));
+
+describe('linking a FranceConnect identity in Chromium', () => {
+  test('no match → "J\'ai déjà un compte" with NIR and password → linked; the next login is a known link', async () => {
+    const first = await freshPage();
+    await throughFranceConnect(first.page, 'aicha.presumee');
+    await first.page.getByText("Nous n'avons pas trouvé de compte Caf correspondant à votre identité FranceConnect.").waitFor();
+    await first.page.getByText('DATEPRESUMEE').first().waitFor();
+    assert.equal(linkCount(), 0);
+
+    // A wrong password first: the login page's message, nothing linked.
+    await first.page.getByLabel('Numéro de Sécurité sociale').fill(LEO.nir);
+    await first.page.getByLabel('Mot de passe', { exact: true }).fill('PasLeBon2024');
+    await first.page.getByRole('button', { name: 'Associer mon compte' }).click();
+    await first.page.getByText(/Vos numéro de Sécurité sociale et\/ou mot de passe sont incorrects/).waitFor();
+    assert.equal(linkCount(), 0);
+
+    await first.page.getByLabel('Numéro de Sécurité sociale').fill(LEO.nir);
+    await first.page.getByLabel('Mot de passe', { exact: true }).fill(LEO.password);
+    await first.page.getByRole('button', { name: 'Associer mon compte' }).click();
+    await first.page.getByText('Votre identité FranceConnect est maintenant associée à votre compte.').waitFor();
+    assert.equal(linkCount(), 1);
+    assert.deepEqual(linkAudit('external_link.created').map((d) => [d.provider, d.how]), [['franceconnect', 'password']]);
+    const landed = landedOnClient(first.page);
+    await first.page.getByRole('link', { name: 'Continuer' }).click();
+    assert.equal((await landed).searchParams.get('state'), 'rp-state');
+    await first.context.close();
+
+    // Another browser: FranceConnect alone is enough now.
+    const second = await freshPage();
+    const straight = landedOnClient(second.page);
+    await throughFranceConnect(second.page, 'aicha.presumee');
+    assert.ok((await straight).searchParams.get('code'));
+    assert.equal(linkCount(), 1);
+    await second.context.close();
+  });
+
+  test('no match → "Créer mon compte" prefilled and locked → created and linked; unlink → asked again', async () => {
+    const links0 = linkCount();
+    const created0 = linkAudit('external_link.created').length;
+    const { context, page } = await freshPage();
+    await throughFranceConnect(page, 'ange.corse');
+    await page.getByRole('button', { name: 'Créer mon compte' }).click();
+
+    await page.getByRole('heading', { name: 'État civil' }).waitFor();
+    await page.getByText('Transmis par FranceConnect').waitFor();
+    await page.getByText('FICTIVACCI').waitFor();
+    assert.equal(await page.getByLabel('Nom de naissance', { exact: true }).count(), 0, 'the birth name is locked');
+    assert.equal(await page.getByLabel('Date de naissance (format de saisie JJ/MM/AAAA)').count(), 0);
+    const hasNir = page.getByRole('group', { name: 'Je possède un numéro de Sécurité sociale ?' });
+    await hasNir.getByLabel('Oui', { exact: true }).check();
+    await page.getByLabel('Numéro de Sécurité sociale (si Oui)').fill('158082A004123');
+    await page.getByRole('group', { name: 'Je réside en France' }).getByLabel('Oui', { exact: true }).check();
+    await page.getByLabel(/^Lieu de résidence/).fill('20000');
+    await page.getByRole('button', { name: 'Continuer' }).click();
+    await page.getByText("Je sélectionne ma pièce d'identité").waitFor();
+    await page.getByRole('button', { name: 'Continuer' }).click();
+
+    // The e-mail FranceConnect gave is prefilled, and still confirmed by a code.
+    await page.getByRole('heading', { name: 'Coordonnées de contact' }).waitFor();
+    const email = page.getByRole('textbox', { name: 'Adresse mail', exact: true });
+    assert.equal(await email.inputValue(), 'ange.fictivacci@example.test');
+    const before = (await readOutbox(caf.outbox)).length;
+    await page.getByRole('button', { name: 'Envoyer le code' }).click();
+    const message = await waitForOutboxMessage(caf.outbox,
+      (m) => m.template === 'notification_code' && m.recipient === 'ange.fictivacci@example.test', 10_000, { after: before });
+    await page.getByLabel('Code de vérification reçu par mail').fill(message.code);
+    await page.getByRole('button', { name: 'Valider', exact: true }).click();
+
+    await page.getByRole('heading', { name: 'Choisir son mot de passe' }).waitFor();
+    await page.getByLabel('Nouveau mot de passe', { exact: true }).fill('Corse2024Fictif');
+    await page.getByLabel('Confirmation du nouveau mot de passe', { exact: true }).fill('Corse2024Fictif');
+    await page.getByLabel("J'ai pris connaissance des conditions générales d'utilisation et je les accepte").check();
+    const landed = landedOnClient(page);
+    await page.getByRole('button', { name: 'Continuer' }).click();
+    await landed;
+    assert.equal(linkCount(), links0 + 1);
+    assert.deepEqual(linkAudit('external_link.created').slice(created0).map((d) => d.how), ['creation']);
+
+    // "Gérer Mon Compte": the link, "Dissocier", confirmed.
+    const home = await context.newPage();  // the first tab is on the client's (unreachable) page
+    home.setDefaultTimeout(10_000);
+    await home.goto(`${cafBase}/mon-compte`);
+    await home.getByRole('heading', { name: 'Connexion avec FranceConnect' }).waitFor();
+    await home.getByRole('link', { name: 'Dissocier' }).click();
+    await home.getByRole('button', { name: 'Dissocier' }).click();
+    await home.getByText("Votre compte n'est plus associé à FranceConnect.").waitFor();
+    assert.equal(linkCount(), links0);
+    assert.deepEqual(linkAudit('external_link.removed').map((d) => [d.provider, d.reason]), [['franceconnect', 'owner']]);
+    await context.close();
+
+    // The pivot still matches the account, but its owner unlinked it: the person is asked again.
+    const again = await freshPage();
+    await throughFranceConnect(again.page, 'ange.corse');
+    await again.page.getByText("Nous n'avons pas trouvé de compte Caf correspondant à votre identité FranceConnect.").waitFor();
+    assert.equal(linkCount(), links0);
+    await again.context.close();
+  });
+});

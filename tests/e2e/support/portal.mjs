@@ -1,0 +1,22 @@
+// The demo caf.fr portal (examples/portal/server.mjs) as a relying party of a test's Caf Connect,
+// with the portalClient() defaults of cafconnect.mjs. Reserve `base` first (freePort) so the
+// client's redirect URI is known before Caf Connect starts.
+
+import { startProcess } from './processes.mjs';
+
+export const PORTAL_SECRET = 'caf-portal-e2e-secret-0123456789';
+
+/** @returns {Promise<{stop: () => Promise<void>}>} the portal's process */
+export function startDemoPortal({ issuer, base, clientId = 'caf-portal', secret = PORTAL_SECRET, env = {} }) {
+  return startProcess('node', ['examples/portal/server.mjs'], {
+    env: {
+      PORTAL_PORT: new URL(base).port,
+      PORTAL_ISSUER: issuer,
+      PORTAL_CLIENT_ID: clientId,
+      PORTAL_CLIENT_SECRET: secret,
+      PORTAL_CLIENT_AUTH: 'client_secret_basic',
+      PORTAL_BASE_URL: base,
+      ...env,
+    },
+  });
+}
