@@ -16,8 +16,9 @@ namespace caf {
 
 class HtmlTemplates {
 public:
-    // Loads every *.mustache file of `dir`; throws std::runtime_error naming a file that cannot be
-    // read or parsed (a startup error).
+    // Loads every *.mustache file of `dir`; `{{> name}}` in one of them includes name.mustache
+    // (one level, same data). Throws std::runtime_error naming a file that cannot be read or
+    // parsed, or a partial that does not exist (a startup error).
     explicit HtmlTemplates(const std::filesystem::path& dir);
     ~HtmlTemplates();
 

@@ -6,10 +6,8 @@
 #include "account/identifiers/nir.hpp"
 #include "account/linking/external_links.hpp"
 #include "account/linking/pending_external_identity.hpp"
-#include "account/login/login_completion.hpp"
+#include "account/login/login_finish.hpp"
 #include "account/pages/page_support.hpp"
-#include "account/steps/pending_login.hpp"
-#include "account/steps/pending_steps.hpp"
 #include "core/login_contract.hpp"
 #include "providers/identity_pivot.hpp"
 #include "storage/accounts.hpp"
@@ -116,7 +114,8 @@ std::optional<std::string> verified_nir(const config::ProviderConfig& provider, 
     return nir->canonical();
 }
 
-// A linked account logs in like a native login: the pending steps (CGU, first connection) first.
+// A linked account logs in like a native login: the same pending steps (CGU, first connection,
+// the delegation question), through account/login's one end of a login.
 http::Response log_in(const http::Request& request, AccountContext& ctx, const UpstreamProvider& provider,
                       const AuthenticatedUpstream& upstream, std::int64_t account_id,
                       const PendingAuthorization& pending, const std::optional<std::string>& client_id,
@@ -125,61 +124,27 @@ http::Response log_in(const http::Request& request, AccountContext& ctx, const U
     const auto& name = provider.config().name;
     std::vector<std::string> amr = upstream.identity.amr;
     if (amr.empty()) amr = {"fc"};
-    account::session::UpstreamLogin through{name, upstream.id_token};
-
-    auto account = storage::Accounts(ctx.db).find(account_id);
-    std::vector<account::steps::Stage> stages;
-    if (account)
-        stages = account::steps::stages_of(
-            account::detect_pending_steps(*account, to_unix_seconds(now), account::step_rules(ctx.config)));
-
-    http::Response response;
-    std::string next;
-    if (!stages.empty()) {
-        account::steps::PendingLogin steps;
-        steps.account_id = account_id;
-        steps.interaction_id = pending.interaction_id;
-        steps.client_id = client_id;
-        steps.amr = amr;
-        steps.acr = upstream.identity.acr;
-        steps.auth_time = to_unix_seconds(now);
-        steps.method = name;
-        steps.upstream = through;
-        steps.stages = std::move(stages);
-        steps.legacy = std::find(steps.stages.begin(), steps.stages.end(), account::steps::Stage::legacy_intro) !=
-                       steps.stages.end();
-        auto cookie = account::steps::PendingLogins(ctx.db, ctx.random).start(steps, now);
-        next = std::string(account::steps::steps_path);
-        response.headers.add("Set-Cookie", cookie);
-    } else {
-        account::LoginToComplete done{account_id, pending.interaction_id, client_id, amr, upstream.identity.acr,
-                                      name, through};
-        auto completed = account::complete_login(request, ctx, done, now);
-        response.headers.add("Set-Cookie", completed.session_cookie);
-        if (pending.interaction_id && !completed.interaction_completed) {
-            auto expired = account::expired_interaction_page(ctx.pages);
-            for (const auto& [k, v] : response.headers.fields()) expired.headers.add(k, v);
-            return expired;
-        }
-        next = account::after_login_url(pending.interaction_id);
+    account::LoginToComplete login{account_id, pending.interaction_id, client_id, amr, upstream.identity.acr,
+                                   name, account::session::UpstreamLogin{name, upstream.id_token}};
+    std::vector<account::PendingStep> steps;
+    if (auto account = storage::Accounts(ctx.db).find(account_id)) steps = account::pending_steps_of(ctx, *account, now);
+    auto finished = account::finish_login(request, ctx, login, steps, now);
+    if (!linked_now || finished.interaction_expired) {
+        auto response = account::finished_login_response(ctx, finished);
+        no_store(response);
+        return response;
     }
-    if (linked_now) {
-        // Told once, on the way (SPEC.md §8 step 2).
-        auto page = ctx.pages.page(200, "account_message",
+    // Told once, on the way (SPEC.md §8 step 2).
+    const auto& label = provider.config().label;
+    auto response = ctx.pages.page(200, "account_message",
                                    {{"title", "Compte associé"},
                                     {"heading", "Compte associé"},
-                                    {"message", "Votre compte " + provider.config().label +
+                                    {"message", "Votre compte " + label +
                                                     " a été associé à votre compte Caf. Vous pourrez désormais "
-                                                    "vous connecter avec " + provider.config().label + "."},
-                                    {"link_href", next},
+                                                    "vous connecter avec " + label + "."},
+                                    {"link_href", finished.next},
                                     {"link_text", "Continuer"}});
-        for (const auto& [k, v] : response.headers.fields()) page.headers.add(k, v);
-        response = std::move(page);
-    } else {
-        auto redirect = http::Response::redirect(next, 303);
-        for (const auto& [k, v] : response.headers.fields()) redirect.headers.add(k, v);
-        response = std::move(redirect);
-    }
+    finished.add_cookies(response);
     no_store(response);
     return response;
 }

@@ -160,11 +160,10 @@ http::Response render(const http::Request& request, CreationContext& ctx, const 
             } else {
                 data["ask_city"] = true;
             }
-            if (!d.external && actx.captcha) {
-                auto prompt = actx.captcha->prompt(issued.token, actx.clock.now());
-                data["captcha"] = {{"id", prompt.id}, {"image_url", prompt.image_url}, {"alt", prompt.alt}};
-                if (feedback.errors.contains(captcha_error_field))
-                    data["captcha"]["error"] = feedback.errors.at(captcha_error_field);
+            if (!d.external) {
+                auto error = feedback.errors.find(captcha_error_field);
+                add_captcha(data, actx, issued.token,
+                            error == feedback.errors.end() ? std::nullopt : std::optional(error->second));
             }
             break;
         }
@@ -469,14 +468,21 @@ std::optional<std::string> client_of(CreationContext& ctx, const std::string& in
     return it->get<std::string>();
 }
 
-// The account of a creation started from an external identity: logged in through that provider
-// (its ID token kept for the chained logout), like any provider login.
-http::Response log_in_through_provider(const http::Request& request, CreationContext& ctx, const CreationDraft& d,
-                                       const Created& created, TimePoint now) {
+// The new account logs in like any login (login_finish): through the provider the creation
+// started from (its ID token kept for the chained logout), or with its password when a client's
+// interaction asked for the creation (prompt=create).
+http::Response log_in_created(const http::Request& request, CreationContext& ctx, const CreationDraft& d,
+                              const Created& created, TimePoint now) {
     auto& actx = ctx.account;
-    const auto& p = *d.external;
-    LoginToComplete login{created.account_id, d.interaction_id, p.client_id, p.amr, p.acr, p.provider,
-                          session::UpstreamLogin{p.provider, p.id_token}};
+    LoginToComplete login{created.account_id, d.interaction_id, std::nullopt, {std::string(session::amr_password)},
+                          std::string(session::acr_password), "pwd"};
+    if (d.external) {
+        const auto& p = *d.external;
+        login = {created.account_id, d.interaction_id, p.client_id, p.amr, p.acr, p.provider,
+                 session::UpstreamLogin{p.provider, p.id_token}};
+    } else {
+        login.client_id = client_of(ctx, *d.interaction_id, now);
+    }
     std::vector<PendingStep> pending;
     if (auto account = storage::Accounts(actx.db).find(created.account_id))
         pending = pending_steps_of(actx, *account, now);
@@ -486,7 +492,7 @@ http::Response log_in_through_provider(const http::Request& request, CreationCon
                               : created.provisional        ? to_stage_page()
                                                            : http::Response::redirect(finished.next, 303);
     finished.add_cookies(response);
-    response.headers.add("Set-Cookie", linking::PendingExternalIdentities::clearing_cookie());
+    if (d.external) response.headers.add("Set-Cookie", linking::PendingExternalIdentities::clearing_cookie());
     return response;
 }
 
@@ -541,20 +547,9 @@ http::Response submit_password(const http::Request& request, CreationContext& ct
         return response;
     }
     const auto& created = std::get<Created>(outcome);
-    if (external) return log_in_through_provider(request, ctx, d, created, now);
-    if (!d.interaction_id) return to_stage_page();
-
-    // prompt=create: the person ends logged in, in the interaction that asked for the creation.
-    LoginToComplete login{created.account_id, d.interaction_id, client_of(ctx, *d.interaction_id, now),
-                          {std::string(session::amr_password)}, std::string(session::acr_password), "pwd"};
-    auto completed = complete_login(request, actx, login, now);
-    http::Response response;
-    if (!completed.interaction_completed) response = expired_interaction_page(actx.pages);
-    // A provisional identifier must be seen before going on: the recap links to the client.
-    else if (created.provisional) response = to_stage_page();
-    else response = http::Response::redirect(login::resume_url(*d.interaction_id), 303);
-    response.headers.add("Set-Cookie", completed.session_cookie);
-    return response;
+    // Without a client's interaction, a native creation ends on its recap, not logged in.
+    if (!external && !d.interaction_id) return to_stage_page();
+    return log_in_created(request, ctx, d, created, now);
 }
 
 }  // namespace
@@ -569,6 +564,9 @@ http::Response show_intro(const http::Request& request, CreationContext& ctx) {
                         {"action", std::string(creation_path)},
                         {"login_href", with_interaction("/connexion", interaction)}};
     if (interaction) data["interaction"] = *interaction;
+    // SPEC.md §8: "S'identifier avec FranceConnect" here too, first; the same flow as the login page's.
+    for (const auto& p : actx.config.providers)
+        if (p.name == "franceconnect") data["franceconnect_link"] = with_interaction("/franceconnect", interaction);
     auto response = actx.pages.page(200, "account_creation_intro", data);
     CsrfGuard::apply(issued, response);
     return with_no_store(std::move(response));

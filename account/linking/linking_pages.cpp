@@ -18,11 +18,9 @@
 #include "account/pages/page_support.hpp"
 #include "account/session/sso_session.hpp"
 #include "account/steps/pending_login.hpp"
-#include "core/crypto.hpp"
 #include "core/login_contract.hpp"
 #include "storage/error.hpp"
 #include "storage/external_links.hpp"
-#include "storage/rate_limits.hpp"
 
 namespace caf::account::linking {
 namespace {
@@ -89,11 +87,7 @@ http::Response render_choice(const http::Request& request, AccountContext& ctx, 
     if (s.identifier_error) data["identifier_error"] = *s.identifier_error;
     if (s.password_error) data["password_error"] = *s.password_error;
     if (s.alert) data["alert"] = *s.alert;
-    if (s.captcha && ctx.captcha) {
-        auto prompt = ctx.captcha->prompt(issued.token, ctx.clock.now());
-        data["captcha"] = {{"id", prompt.id}, {"image_url", prompt.image_url}, {"alt", prompt.alt}};
-        if (s.captcha_error) data["captcha"]["error"] = *s.captcha_error;
-    }
+    if (s.captcha) add_captcha(data, ctx, issued.token, s.captcha_error);
     auto response = ctx.pages.page(status, "account_linking_choice", data);
     CsrfGuard::apply(issued, response);
     return no_store(std::move(response));
@@ -161,14 +155,10 @@ http::Response submit_existing_account(const http::Request& request, AccountCont
     s.captcha = !form.captcha_id.empty();
 
     // The same per-address budget as the login page: this form proves a password too.
-    const auto& limits = ctx.config.lockout;
-    const auto ip_key = "login-ip:" + crypto::hex_encode(crypto::sha256(request.remote_address));
-    auto decision = storage::RateLimits(ctx.db).hit(ip_key, to_unix_seconds(now), limits.ip_window_minutes * 60LL,
-                                                    limits.ip_max_attempts);
-    if (!decision.allowed) {
-        s.alert = ip_rate_limit_message(std::chrono::seconds{decision.retry_after});
+    if (auto wait = hit_login_ip_limit(request, ctx, now)) {
+        s.alert = ip_rate_limit_message(*wait);
         auto response = render_choice(request, ctx, p, s, 429);
-        response.headers.set("Retry-After", std::to_string(std::max<std::int64_t>(decision.retry_after, 1)));
+        response.headers.set("Retry-After", std::to_string(wait->count()));
         return response;
     }
     if (http::find_param(request.form_params(), "nouvelle_image")) {
@@ -210,7 +200,7 @@ http::Response submit_existing_account(const http::Request& request, AccountCont
 http::Response show_linked(const http::Request& request, AccountContext& ctx) {
     const auto label = label_from_query(ctx, request);
     // Where the login goes on: the steps still pending, else the client (or "Gérer Mon Compte").
-    const bool steps_pending = steps::PendingLogins(ctx.db, ctx.random).load(request, ctx.clock.now()).has_value();
+    const bool steps_pending = steps::PendingLogins(ctx.db).load(request, ctx.clock.now()).has_value();
     const auto next = steps_pending ? std::string(steps::steps_path) : after_login_url(interaction_param(request));
     return no_store(ctx.pages.page(200, "account_message",
                                    {{"title", "Compte associé"},

@@ -5,13 +5,12 @@
 
 #include "account/account_routes.hpp"
 #include "account/lockout/lockout_messages.hpp"
-#include "account/login/login_completion.hpp"
+#include "account/login/login_finish.hpp"
 #include "account/login/login_form.hpp"
 #include "account/login/login_service.hpp"
 #include "account/login/remembered_identifier.hpp"
 #include "account/pages/page_support.hpp"
 #include "account/session/sso_session.hpp"
-#include "account/steps/pending_login.hpp"
 #include "core/crypto.hpp"
 #include "core/login_contract.hpp"
 #include "storage/audit_log.hpp"
@@ -93,12 +92,7 @@ http::Response render_login(const http::Request& request, AccountContext& ctx, c
     if (s.identifier_error) data["identifier_error"] = *s.identifier_error;
     if (s.password_error) data["password_error"] = *s.password_error;
     if (s.alert) data["alert"] = *s.alert;
-    if (s.captcha && ctx.captcha) {
-        // Bound to this form's CSRF token: only this browser, with this form, can answer it.
-        auto prompt = ctx.captcha->prompt(issued.token, ctx.clock.now());
-        data["captcha"] = {{"id", prompt.id}, {"image_url", prompt.image_url}, {"alt", prompt.alt}};
-        if (s.captcha_error) data["captcha"]["error"] = *s.captcha_error;
-    }
+    if (s.captcha) add_captcha(data, ctx, issued.token, s.captcha_error);
     if (s.captcha_error || s.identifier_error || s.password_error || s.alert) data["title"] = "Erreur — Connexion";
     auto response = ctx.pages.page(status, "account_login", data);
     CsrfGuard::apply(issued, response);
@@ -130,40 +124,14 @@ struct LoginResponse {
     }
 
     http::Response operator()(const password_login::Authenticated& ok) const {
-        const auto now = ctx.clock.now();
         std::optional<std::string> client;
         if (interaction.request) {
             auto id = request_string(*interaction.request, login::request_field::client_id);
             if (!id.empty()) client = id;
         }
-        http::Response response;
-        // Something pending (CGU, renewal, first connection): no session and no completed
-        // interaction yet; the steps pages finish the login when the last one is done.
-        auto stages = steps::stages_of(ok.pending);
-        if (!stages.empty()) {
-            steps::PendingLogin pending;
-            pending.account_id = ok.account_id;
-            pending.interaction_id = interaction.id;
-            pending.client_id = client;
-            pending.amr = {std::string(session::amr_password)};
-            pending.acr = std::string(session::acr_password);
-            pending.auth_time = to_unix_seconds(now);
-            pending.method = "pwd";
-            pending.stages = std::move(stages);
-            pending.legacy = std::find(ok.pending.begin(), ok.pending.end(), PendingStep::legacy_first_connection) !=
-                             ok.pending.end();
-            auto cookie = steps::PendingLogins(ctx.db, ctx.random).start(pending, now);
-            response = http::Response::redirect(std::string(steps::steps_path), 303);
-            response.headers.add("Set-Cookie", cookie);
-        } else {
-            LoginToComplete done{ok.account_id, interaction.id, client, {std::string(session::amr_password)},
-                                 std::string(session::acr_password), "pwd"};
-            auto completed = complete_login(request, ctx, done, now);
-            response = interaction.request && !completed.interaction_completed
-                           ? expired_interaction_page(ctx.pages)
-                           : http::Response::redirect(after_login_url(interaction.id), 303);
-            response.headers.add("Set-Cookie", completed.session_cookie);
-        }
+        LoginToComplete done{ok.account_id, interaction.id, client, {std::string(session::amr_password)},
+                             std::string(session::acr_password), "pwd"};
+        auto response = finished_login_response(ctx, finish_login(request, ctx, done, ok.pending, ctx.clock.now()));
         response.headers.add("Set-Cookie", form.remember ? remember_identifier_cookie(ctx.protector, ok.identifier)
                                                          : forget_identifier_cookie());
         return response;
@@ -239,19 +207,15 @@ http::Response submit_login(const http::Request& request, AccountContext& ctx) {
     if (!ctx.csrf.verify(request, csrf_purpose)) return refused_form_page(ctx.pages, interaction.id);
     if (interaction.expired()) return expired_interaction_page(ctx.pages);
 
-    // One address cannot walk through many NIRs: every post counts, whatever its identifier.
+    // Every post counts, whatever its identifier.
     const auto now = ctx.clock.now();
-    const auto& limits = ctx.config.lockout;
-    const auto ip_key = "login-ip:" + crypto::hex_encode(crypto::sha256(request.remote_address));
-    auto decision = storage::RateLimits(ctx.db).hit(ip_key, to_unix_seconds(now), limits.ip_window_minutes * 60LL,
-                                                    limits.ip_max_attempts);
     const LoginForm form = read_login_form(request.form_params());
     LoginResponse respond{request, ctx, form, interaction};
-    if (!decision.allowed) {
+    if (auto wait = hit_login_ip_limit(request, ctx, now)) {
         auto s = respond.again();
-        s.alert = ip_rate_limit_message(std::chrono::seconds{decision.retry_after});
+        s.alert = ip_rate_limit_message(*wait);
         auto response = render_login(request, ctx, s, 429);
-        response.headers.set("Retry-After", std::to_string(std::max<std::int64_t>(decision.retry_after, 1)));
+        response.headers.set("Retry-After", std::to_string(wait->count()));
         return response;
     }
     // "Afficher une nouvelle image": the same form with a fresh challenge, nothing attempted.
@@ -266,6 +230,16 @@ http::Response submit_login(const http::Request& request, AccountContext& ctx) {
     const auto binding = http::find_param(request.form_params(), CsrfGuard::field_name).value_or("");
     auto outcome = service.attempt(form, now, binding);
     return std::visit(respond, outcome);
+}
+
+std::optional<std::chrono::seconds> hit_login_ip_limit(const http::Request& request, AccountContext& ctx,
+                                                       TimePoint now) {
+    const auto& limits = ctx.config.lockout;
+    const auto ip_key = "login-ip:" + crypto::hex_encode(crypto::sha256(request.remote_address));
+    auto decision = storage::RateLimits(ctx.db).hit(ip_key, to_unix_seconds(now), limits.ip_window_minutes * 60LL,
+                                                    limits.ip_max_attempts);
+    if (decision.allowed) return std::nullopt;
+    return std::chrono::seconds{std::max<std::int64_t>(decision.retry_after, 1)};
 }
 
 std::string ip_rate_limit_message(std::chrono::seconds retry_after) {

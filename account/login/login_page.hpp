@@ -3,8 +3,10 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
+#include "core/clock.hpp"
 #include "core/http.hpp"
 
 namespace caf::account {
@@ -18,6 +20,12 @@ http::Response show_login_page(const http::Request& request, AccountContext& con
 http::Response submit_login(const http::Request& request, AccountContext& context);
 // GET /connexion/oublier-identifiant[?interaction=ID]: "Ce n'est pas moi", clears the cookie.
 http::Response forget_remembered_identifier(const http::Request& request, AccountContext& context);
+
+// The per-address budget of every form that proves a password (the login page, "J'ai déjà un
+// compte"): one address cannot walk through many NIRs. Counts this post; nullopt when allowed,
+// else how long to wait (at least a second).
+std::optional<std::chrono::seconds> hit_login_ip_limit(const http::Request& request, AccountContext& context,
+                                                       TimePoint now);
 
 // "Trop de tentatives depuis votre connexion. Réessayez dans N minutes." (the per-IP limit).
 std::string ip_rate_limit_message(std::chrono::seconds retry_after);

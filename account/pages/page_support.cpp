@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "account/account_routes.hpp"
 #include "core/html_templates.hpp"
 
 namespace caf::account {
@@ -44,6 +45,14 @@ http::Response expired_interaction_page(const HtmlTemplates& pages) {
                       {{"title", "Demande expirée"},
                        {"heading", "Demande expirée"},
                        {"message", "Votre demande de connexion a expiré. Retournez sur le site pour recommencer."}});
+}
+
+void add_captcha(nlohmann::json& data, AccountContext& ctx, const std::string& binding,
+                 const std::optional<std::string>& error) {
+    if (!ctx.captcha) return;
+    auto prompt = ctx.captcha->prompt(binding, ctx.clock.now());
+    data["captcha"] = {{"id", prompt.id}, {"image_url", prompt.image_url}, {"alt", prompt.alt}};
+    if (error) data["captcha"]["error"] = *error;
 }
 
 }  // namespace caf::account

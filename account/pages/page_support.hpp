@@ -1,10 +1,12 @@
 // Small pieces every account page uses: the interaction id of the query, links that keep it,
-// the refused-form page.
+// the refused-form page, the captcha of a form.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "core/http.hpp"
 
@@ -13,6 +15,8 @@ class HtmlTemplates;
 }
 
 namespace caf::account {
+
+struct AccountContext;
 
 // The `interaction` query parameter, when present and of a sane size (ids are 43 characters).
 std::optional<std::string> interaction_param(const http::Request& request);
@@ -26,5 +30,11 @@ http::Response refused_form_page(const HtmlTemplates& pages, const std::optional
 
 // The interaction is unknown, expired or already used: back to the client's site.
 http::Response expired_interaction_page(const HtmlTemplates& pages);
+
+// A fresh "Vérification de sécurité" challenge in data["captcha"] (with `error` when the last
+// answer was refused), bound to `binding`, the form's CSRF token: only this browser, with this
+// form, can answer it. Nothing without a captcha provider.
+void add_captcha(nlohmann::json& data, AccountContext& ctx, const std::string& binding,
+                 const std::optional<std::string>& error = std::nullopt);
 
 }  // namespace caf::account

@@ -35,14 +35,6 @@ std::string wait_message(std::int64_t retry_after) {
            (minutes == 1 ? " minute." : " minutes.");
 }
 
-void add_captcha(nlohmann::json& data, AccountContext& ctx, const std::string& binding,
-                 const std::optional<std::string>& error) {
-    if (!ctx.captcha) return;
-    auto prompt = ctx.captcha->prompt(binding, ctx.clock.now());
-    data["captcha"] = {{"id", prompt.id}, {"image_url", prompt.image_url}, {"alt", prompt.alt}};
-    if (error) data["captcha"]["error"] = *error;
-}
-
 // The captcha of a form: nullopt when answered, else the French message.
 std::optional<std::string> captcha_refusal(const http::Request& request, AccountContext& ctx,
                                            const http::Params& form) {

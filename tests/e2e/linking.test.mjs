@@ -6,19 +6,25 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { launchBrowser } from './support/browser.mjs';
-import { portalClient, startCafConnect } from './support/cafconnect.mjs';
+import { cafconnectBinary, portalClient } from './support/cafconnect.mjs';
+import { startWithFranceConnect } from './support/franceconnect.mjs';
 import { readOutbox, waitForOutboxMessage } from './support/outbox.mjs';
-import { freePort, startProcess } from './support/processes.mjs';
 
 const RP_REDIRECT = 'http://localhost:59999/rp/callback';
 const RP = { id: 'caf-portal', secret: 'caf-portal-e2e-secret-0123456789' };
-const FC_CLIENT = { client_id: 'caf-connect', client_secret: 'caf-connect-e2e-secret-0123456789' };
 // A demo account (examples/demo-accounts.jsonl) with nothing pending at login.
 const LEO = { nir: '1070975056089', password: 'Demo2024Caf' };
+// Two accounts of this test only with the état civil of the stand-in's homonyme.un and
+// homonyme.deux (one pivot, two FranceConnect identities).
+const HOMONYME = (nir) => ({
+  nir, password: 'Homonyme2024Caf', cgu_version: '2024-03', password_changed_at: '2024-04-02', civilite: 'Monsieur',
+  birth_name: 'HOMONYME', first_names: 'Pierre Jean', birth_date: '1990-02-20', birth_place: '59350', birth_country: '99100',
+});
 
 let fc;
 let caf;
@@ -26,34 +32,9 @@ let cafBase;
 let browser;
 
 before(async () => {
-  const cafPort = await freePort();
-  cafBase = `http://localhost:${cafPort}`;
-  fc = await startProcess('node', ['examples/franceconnect/server.mjs'], {
-    env: {
-      FC_PORT: '0',
-      FC_CLIENTS: JSON.stringify([{
-        ...FC_CLIENT,
-        client_name: 'Caf Connect (e2e)',
-        redirect_uris: [`${cafBase}/providers/franceconnect/callback`],
-        post_logout_redirect_uris: [`${cafBase}/providers/franceconnect/logout-callback`],
-      }]),
-    },
-  });
-  const provider = [
-    '[[providers]]',
-    'name = "franceconnect"',
-    'label = "FranceConnect"',
-    `issuer = ${JSON.stringify(fc.info.issuer)}`,
-    `client_id = ${JSON.stringify(FC_CLIENT.client_id)}`,
-    `client_secret = ${JSON.stringify(FC_CLIENT.client_secret)}`,
-    `redirect_uri = "${cafBase}/providers/franceconnect/callback"`,
-    `post_logout_redirect_uri = "${cafBase}/providers/franceconnect/logout-callback"`,
-  ].join('\n');
-  caf = await startCafConnect({
-    port: cafPort,
+  ({ fc, caf, cafBase } = await startWithFranceConnect({
     clients: [portalClient({ clientId: RP.id, secret: RP.secret, redirectUris: [RP_REDIRECT] })],
-    extraToml: provider,
-  });
+  }));
   browser = await launchBrowser();
 });
 
@@ -67,6 +48,13 @@ function sql(query) {
   return out.trim() ? JSON.parse(out) : [];
 }
 const linkCount = () => sql('SELECT COUNT(*) AS n FROM external_links')[0].n;
+
+// `cafconnect import` of `lines` into the running Caf Connect's store.
+function importAccounts(name, lines) {
+  const file = join(caf.dir, `${name}.jsonl`);
+  writeFileSync(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+  execFileSync(cafconnectBinary(), ['import', '--config', caf.configFile, file], { encoding: 'utf8' });
+}
 const linkAudit = (action) => sql(`SELECT account_id, details FROM audit_log WHERE action = '${action}' ORDER BY id`)
   .map((r) => ({ account: r.account_id, ...JSON.parse(r.details) }));
 
@@ -78,8 +66,9 @@ async function freshPage() {
   return { context, page };
 }
 
-// The client's authorization request, then "S'identifier avec FranceConnect" and `login` at the stand-in.
-async function throughFranceConnect(page, login) {
+// The client's authorization request, then "S'identifier avec FranceConnect" (of the login page,
+// or of the creation page when `fromCreation`) and `login` at the stand-in.
+async function throughFranceConnect(page, login, { fromCreation = false } = {}) {
   const url = new URL(`${caf.issuer}/authorize`);
   url.search = new URLSearchParams({
     client_id: RP.id, redirect_uri: RP_REDIRECT, response_type: 'code', scope: 'openid profile',
@@ -87,6 +76,10 @@ async function throughFranceConnect(page, login) {
     code_challenge_method: 'S256',
   }).toString();
   await page.goto(url.href);
+  if (fromCreation) {
+    await page.getByRole('link', { name: 'Créer Mon Compte' }).click();
+    await page.getByRole('heading', { name: 'Créer Mon Compte', level: 1 }).waitFor();
+  }
   await page.getByRole('link', { name: /S'identifier avec FranceConnect/ }).click();
   await page.getByRole('button', { name: new RegExp(login.replace('.', '\\.')) }).click();
 }
@@ -189,5 +182,38 @@ describe('linking a FranceConnect identity in Chromium', () => {
     await again.page.getByText("Nous n'avons pas trouvé de compte Caf correspondant à votre identité FranceConnect.").waitFor();
     assert.equal(linkCount(), links0);
     await again.context.close();
+  });
+
+  test('two accounts share the pivot → no automatic link: the choice page', async () => {
+    // One account with that pivot: homonyme.deux is linked to it by the pivot.
+    importAccounts('homonyme-1', [HOMONYME('1900259350011')]);
+    const links0 = linkCount();
+    const first = await freshPage();
+    await throughFranceConnect(first.page, 'homonyme.deux');
+    await first.page.getByText('Votre compte FranceConnect a été associé à votre compte Caf').waitFor();
+    assert.equal(linkCount(), links0 + 1);
+    await first.context.close();
+
+    // A second one: homonyme.un (another FranceConnect identity, the same pivot) matches both.
+    importAccounts('homonyme-2', [HOMONYME('1900259350022')]);
+    // (From the creation page's FranceConnect button: the same flow.)
+    const { context, page } = await freshPage();
+    await throughFranceConnect(page, 'homonyme.un', { fromCreation: true });
+    await page.getByText("Nous n'avons pas trouvé de compte Caf correspondant à votre identité FranceConnect.").waitFor();
+    await page.getByRole('button', { name: 'Associer mon compte' }).waitFor();
+    assert.equal(linkCount(), links0 + 1, 'nothing linked');
+    const home = await context.request.get(`${cafBase}/mon-compte`, { maxRedirects: 0 });
+    assert.match(home.headers().location ?? '', /\/connexion/, 'no session');
+
+    // The person says which one is theirs; the client's interaction was kept all along.
+    await page.getByLabel('Numéro de Sécurité sociale').fill('1900259350022');
+    await page.getByLabel('Mot de passe', { exact: true }).fill(HOMONYME('').password);
+    await page.getByRole('button', { name: 'Associer mon compte' }).click();
+    await page.getByText('Votre identité FranceConnect est maintenant associée à votre compte.').waitFor();
+    const landed = landedOnClient(page);
+    await page.getByRole('link', { name: 'Continuer' }).click();
+    assert.equal((await landed).searchParams.get('state'), 'rp-state');
+    assert.equal(linkCount(), links0 + 2);
+    await context.close();
   });
 });

@@ -5,65 +5,38 @@
 //   node --test tests/e2e/providers.test.mjs
 
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { launchBrowser } from './support/browser.mjs';
-import { portalClient, startCafConnect } from './support/cafconnect.mjs';
-import { freePort, startProcess } from './support/processes.mjs';
+import { portalClient } from './support/cafconnect.mjs';
+import { FC_CLIENT, startWithFranceConnect } from './support/franceconnect.mjs';
+import { startDemoPortal } from './support/portal.mjs';
+import { freePort } from './support/processes.mjs';
 
-// The relying party's pages: a bare server that answers "RP" (the test reads the URL).
-let rpServer;
-let RP_REDIRECT;
-let RP_LOGOUT;
-const RP = { id: 'caf-portal', secret: 'caf-portal-e2e-secret-0123456789' };
-const FC_CLIENT = { client_id: 'caf-connect', client_secret: 'caf-connect-e2e-secret-0123456789' };
 const REFUSED = /Connexion avec FranceConnect impossible/;
 
 let fc;
 let caf;
 let cafBase;
+let portalBase;
+let portal;
 
 before(async () => {
-  rpServer = createServer((req, res) => res.end('RP'));
-  await new Promise((resolve) => rpServer.listen(0, '127.0.0.1', resolve));
-  RP_REDIRECT = `http://localhost:${rpServer.address().port}/rp/callback`;
-  RP_LOGOUT = `http://localhost:${rpServer.address().port}/rp/logged-out`;
-  const cafPort = await freePort();
-  cafBase = `http://localhost:${cafPort}`;
-  fc = await startProcess('node', ['examples/franceconnect/server.mjs'], {
-    env: {
-      FC_PORT: '0',
-      FC_CLIENTS: JSON.stringify([{
-        ...FC_CLIENT,
-        client_name: 'Caf Connect (e2e)',
-        redirect_uris: [`${cafBase}/providers/franceconnect/callback`],
-        post_logout_redirect_uris: [`${cafBase}/providers/franceconnect/logout-callback`],
-      }]),
-    },
-  });
-  const provider = [
-    '[[providers]]',
-    'name = "franceconnect"',
-    'label = "FranceConnect"',
-    `issuer = ${JSON.stringify(fc.info.issuer)}`,
-    `client_id = ${JSON.stringify(FC_CLIENT.client_id)}`,
-    `client_secret = ${JSON.stringify(FC_CLIENT.client_secret)}`,
-    `redirect_uri = "${cafBase}/providers/franceconnect/callback"`,
-    `post_logout_redirect_uri = "${cafBase}/providers/franceconnect/logout-callback"`,
-  ].join('\n');
-  caf = await startCafConnect({
-    port: cafPort,
-    clients: [portalClient({ clientId: RP.id, secret: RP.secret, redirectUris: [RP_REDIRECT], postLogoutRedirectUris: [RP_LOGOUT] })],
-    extraToml: provider,
-  });
+  portalBase = `http://localhost:${await freePort()}`;
+  ({ fc, caf, cafBase } = await startWithFranceConnect({
+    clients: [portalClient({ redirectUris: [`${portalBase}/callback`], postLogoutRedirectUris: [`${portalBase}/`] })],
+  }));
+  portal = await startDemoPortal({ issuer: caf.issuer, base: portalBase });
 });
 
 after(async () => {
-  await Promise.all([caf?.stop(), fc?.stop(), new Promise((resolve) => (rpServer ? rpServer.close(resolve) : resolve()))]);
+  await portal?.stop();
+  await Promise.all([caf?.stop(), fc?.stop()]);
 });
 
 async function setModes(modes) {
@@ -112,13 +85,14 @@ class Jar {
 
 // Starts at Caf Connect, picks `login` at the stand-in, and stops at Caf Connect's callback URL
 // (not fetched yet).
-async function throughFranceConnect(jar, login, start = `${cafBase}/franceconnect`) {
-  let res = await jar.get(start);
+// `where` is another {fc, cafBase} pair than this file's.
+async function throughFranceConnect(jar, login, start = undefined, where = { fc, cafBase }) {
+  let res = await jar.get(start ?? `${where.cafBase}/franceconnect`);
   assert.equal(res.status, 302, await res.text());
   let url = new URL(res.headers.get('location'));
-  assert.equal(url.origin + url.pathname, `${fc.info.issuer}/authorize`);
+  assert.equal(url.origin + url.pathname, `${where.fc.info.issuer}/authorize`);
   for (let hops = 0; hops < 12; hops += 1) {
-    if (url.href.startsWith(`${cafBase}/providers/franceconnect/callback`)) return url;
+    if (url.href.startsWith(`${where.cafBase}/providers/franceconnect/callback`)) return url;
     res = await jar.get(url);
     if (res.status >= 300 && res.status < 400) {
       url = new URL(res.headers.get('location'), url);
@@ -219,33 +193,6 @@ describe('hostile provider (no browser)', () => {
   });
 });
 
-// The RP side of Caf Connect's own authorization (PKCE S256).
-function authorizeUrl(state) {
-  const verifier = randomBytes(32).toString('base64url');
-  const challenge = createHash('sha256').update(verifier).digest('base64url');
-  const url = new URL(`${caf.issuer}/authorize`);
-  url.search = new URLSearchParams({
-    client_id: RP.id, redirect_uri: RP_REDIRECT, response_type: 'code', scope: 'openid profile',
-    state, nonce: randomBytes(16).toString('hex'), code_challenge: challenge, code_challenge_method: 'S256',
-  }).toString();
-  return { url: url.href, verifier };
-}
-
-async function redeem(code, verifier) {
-  const res = await fetch(`${caf.issuer}/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${RP.id}:${RP.secret}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: RP_REDIRECT, code_verifier: verifier }),
-  });
-  const json = await res.json();
-  assert.equal(res.status, 200, JSON.stringify(json));
-  return json;
-}
-const claimsOf = (jwt) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8'));
-
 // Whether the stand-in still has a session in this browser context: an authorization without
 // prompt=login either shows the identity picker (no session) or goes straight back.
 async function franceConnectSessionAlive(context) {
@@ -275,7 +222,18 @@ describe('FranceConnect in Chromium', () => {
   before(async () => { browser = await launchBrowser(); });
   after(async () => { await browser?.close(); });
 
-  test('login auto-linked by the pivot lands on the client (keys rotated: one JWKS refetch); logout ends both sessions', async () => {
+  // From the demo portal's "Mon Compte" through "S'identifier avec FranceConnect" and `login` at the stand-in.
+  async function portalThroughFranceConnect(context, login) {
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${portalBase}/`);
+    await page.getByRole('button', { name: 'Mon Compte' }).click();
+    await page.getByRole('link', { name: /S'identifier avec FranceConnect/ }).click();
+    await page.getByRole('button', { name: new RegExp(login.replace('.', '\\.')) }).click();
+    return page;
+  }
+
+  test('login auto-linked by the pivot lands on the demo portal (keys rotated: one JWKS refetch); its "Déconnexion" ends both sessions', async () => {
     // The provider rotated its keys since Caf Connect cached its JWKS: the new kid is fetched once.
     const rotated = await fetch(`${fc.info.url}/__test/rotate-keys`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}',
@@ -283,35 +241,36 @@ describe('FranceConnect in Chromium', () => {
     assert.equal(rotated.status, 200);
     after(() => fetch(`${fc.info.url}/__test/reset`, { method: 'POST' }));
     const context = await browser.newContext();
-    const page = await context.newPage();
-    const { url, verifier } = authorizeUrl('rp-state-1');
-    await page.goto(url);
-    await page.getByRole('link', { name: /S'identifier avec FranceConnect/ }).click();
-    await page.getByRole('button', { name: /camille\.fictif/ }).click();
+    const page = await portalThroughFranceConnect(context, 'camille.fictif');
     await page.getByText('Votre compte FranceConnect a été associé à votre compte Caf').waitFor();
     assert.equal(linkCount(), 1);
-    const landed = page.waitForURL((u) => u.href.startsWith(RP_REDIRECT));
     await page.getByRole('link', { name: 'Continuer' }).click();
-    await landed;
-    const back = new URL(page.url());
-    assert.equal(back.searchParams.get('state'), 'rp-state-1');
-    assert.equal(back.searchParams.get('iss'), caf.issuer);
-    const tokens = await redeem(back.searchParams.get('code'), verifier);
-    const idToken = claimsOf(tokens.id_token);
-    assert.equal(idToken.acr, 'eidas1');
-    assert.ok(Array.isArray(idToken.amr) && idToken.amr.length > 0);
+    await page.getByRole('heading', { name: 'Bonjour Camille Louise Andrée FICTIF' }).waitFor();
+    assert.equal(page.url(), `${portalBase}/compte`);
+    const claims = page.getByRole('table', { name: "Revendications du jeton d'identité" });
+    assert.equal(await claims.getByRole('row', { name: /^acr\b/ }).getByRole('cell').innerText(), 'eidas1');
     assert.ok(await franceConnectSessionAlive(context), 'the FranceConnect session is open');
 
-    // RP-initiated logout at Caf Connect: through FranceConnect's /session/end and back.
-    const logout = new URL(`${caf.issuer}/logout`);
-    logout.search = new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: RP_LOGOUT, state: 'bye' }).toString();
-    const done = page.waitForURL((u) => u.href.startsWith(RP_LOGOUT));
-    await page.goto(logout.href);
-    await done;
-    assert.equal(new URL(page.url()).searchParams.get('state'), 'bye');
+    // The portal's logout at Caf Connect, chained through FranceConnect's /session/end and back.
+    await page.getByRole('button', { name: 'Déconnexion' }).click();
+    await page.getByText('Vous êtes déconnecté.').waitFor();
+    assert.equal(new URL(page.url()).origin + new URL(page.url()).pathname, `${portalBase}/`);
     assert.equal(await franceConnectSessionAlive(context), false, 'the FranceConnect session is gone');
     const home = await context.request.get(`${cafBase}/mon-compte`, { maxRedirects: 0 });
     assert.match(home.headers().location ?? '', /\/connexion/);
+    await context.close();
+  });
+
+  test('an allocataire of a couple auto-linked by FranceConnect still gets "Mes autorisations" before the portal', async () => {
+    const context = await browser.newContext();
+    const page = await portalThroughFranceConnect(context, 'eric.essai');
+    await page.getByText('Votre compte FranceConnect a été associé à votre compte Caf').waitFor();
+    await page.getByRole('link', { name: 'Continuer' }).click();
+    await page.getByRole('heading', { name: 'Mes autorisations', level: 1 }).waitFor();
+    await page.getByText("J'autorise Sophie ESSAI à consulter les données du dossier et à réaliser les démarches.").waitFor();
+    await page.getByRole('button', { name: 'Passer' }).click();
+    await page.getByRole('heading', { name: 'Bonjour Eric ESSAI' }).waitFor();
+    assert.equal(await page.locator('#dossier-numero').innerText(), '7000004');
     await context.close();
   });
 
@@ -328,6 +287,37 @@ describe('FranceConnect in Chromium', () => {
     await page.getByText('Vous êtes déconnecté').first().waitFor();
     assert.equal(await franceConnectSessionAlive(context), false);
     await context.close();
+  });
+});
+
+// Caf Connect authenticated at the token endpoint by a signed assertion (private_key_jwt): the
+// stand-in knows only its public key, no secret.
+describe('private_key_jwt at the token endpoint', () => {
+  let pair;
+  let keyDir;
+  before(async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    keyDir = mkdtempSync(join(tmpdir(), 'caf-fc-key-'));
+    const keyFile = join(keyDir, 'caf-connect.pem');
+    writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'caf-e2e-1', alg: 'ES256', use: 'sig' };
+    pair = await startWithFranceConnect({
+      client: { client_id: 'caf-connect-pkjwt', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] } },
+      provider: { token_endpoint_auth_method: 'private_key_jwt', private_key_file: keyFile, private_key_kid: 'caf-e2e-1' },
+    });
+  });
+  after(async () => {
+    await pair?.stop();
+    if (keyDir) rmSync(keyDir, { recursive: true, force: true });
+  });
+
+  test('the code is exchanged with a client assertion: auto-linked by the pivot', async () => {
+    const jar = new Jar();
+    const callback = await throughFranceConnect(jar, 'camille.fictif', undefined, pair);
+    const res = await jar.get(callback);
+    const body = await res.text();
+    assert.equal(res.status, 200, body.slice(0, 400));
+    assert.match(body, /Votre compte FranceConnect a été associé à votre compte Caf/);
   });
 });
 

@@ -87,6 +87,29 @@ TEST_F(LinkingRoutesTest, TheChoicePageNeedsAPendingIdentity) {
     EXPECT_EQ(get("/connexion/rattacher").status, 303);
 }
 
+// SPEC.md §8: the creation page offers FranceConnect first too, keeping the client's interaction.
+TEST_F(LinkingRoutesTest, TheCreationPageOffersFranceConnectFirst) {
+    auto interaction = add_interaction();
+    auto page = get("/creer-mon-compte?interaction=" + interaction);
+    ASSERT_EQ(page.status, 200) << page.body;
+    const auto link = page.body.find("href=\"/franceconnect?interaction=" + interaction + "\"");
+    ASSERT_NE(link, std::string::npos) << page.body;
+    EXPECT_TRUE(has(page, "S'identifier avec"));
+    EXPECT_TRUE(has(page, "Qu'est-ce que FranceConnect ?"));
+    const auto separator = page.body.find(">OU<");
+    const auto start_form = page.body.find("Commencer");
+    EXPECT_LT(link, separator);
+    EXPECT_LT(separator, start_form);
+
+    // The login page shows the very same block (one partial).
+    auto login_page = get("/connexion?interaction=" + interaction);
+    const auto block = [](const std::string& body) {
+        auto from = body.find("<section class=\"franceconnect\"");
+        return body.substr(from, body.find(">OU<", from) - from);
+    };
+    EXPECT_EQ(block(login_page.body), block(page.body));
+}
+
 TEST_F(LinkingRoutesTest, AWrongPasswordSaysWhatTheLoginSaysAndLinksNothing) {
     auto jean = add_jean();
     arrive_from_provider(jean_pivot());

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <regex>
 
@@ -111,6 +112,7 @@ struct FakeProvider final : HttpFetcher {
     std::map<std::string, int> calls;
     bool token_down = false;
     std::string last_token_body;
+    HeaderList last_token_headers;
     std::string id_token;
     std::string userinfo;
 
@@ -127,10 +129,11 @@ struct FakeProvider final : HttpFetcher {
         }
         return HttpReply{404, "text/plain", ""};
     }
-    expected<HttpReply, FetchError> post_form(const std::string& url, const HeaderList&, const std::string& body,
-                                              std::chrono::milliseconds) override {
+    expected<HttpReply, FetchError> post_form(const std::string& url, const HeaderList& headers,
+                                              const std::string& body, std::chrono::milliseconds) override {
         ++calls[url];
         last_token_body = body;
+        last_token_headers = headers;
         if (token_down) return unexpected<FetchError>{FetchError{"connection refused"}};
         return HttpReply{200, "application/json",
                          nlohmann::json{{"access_token", "at-1"}, {"id_token", id_token}, {"token_type", "Bearer"}}.dump()};
@@ -245,6 +248,109 @@ TEST_F(ProviderRuntime, ValidCallbackGivesTheIdentityAndSendsSecretAndVerifier) 
     EXPECT_EQ(http::find_param(form, "client_secret"), "caf-connect-test-secret");
     EXPECT_EQ(http::find_param(form, "code_verifier"), started->pending.code_verifier);
     EXPECT_EQ(http::find_param(form, "code"), "code-1");
+}
+
+std::optional<std::string> header_of(const HeaderList& headers, std::string_view name) {
+    for (const auto& [k, v] : headers)
+        if (k == name) return v;
+    return std::nullopt;
+}
+
+// A whole login at `provider`, `fake` answering with tokens signed by `key` for its client id.
+expected<AuthenticatedUpstream, Rejection> log_in_once(UpstreamProvider& provider, FakeProvider& fake, const Key& key,
+                                                       const ManualClock& clock) {
+    auto started = provider.start(std::nullopt, clock.now());
+    const auto now = to_unix_seconds(clock.now());
+    const auto& client_id = provider.config().client_id;
+    const auto sub = std::string(64, 'a') + "v1";
+    fake.id_token = key.sign({{"iss", issuer}, {"aud", client_id}, {"sub", sub}, {"iat", now}, {"exp", now + 60},
+                              {"nonce", started->pending.nonce}, {"acr", "eidas1"}, {"amr", {"pwd"}}});
+    fake.userinfo = key.sign({{"iss", issuer}, {"aud", client_id}, {"sub", sub}});
+    return provider.finish(started->pending, {"code-1", started->pending.state, std::string(issuer), {}, {}}, clock.now());
+}
+
+// RFC 6749 §2.3.1: id and secret form-urlencoded, then Basic; nothing of them in the body.
+TEST(ProviderTokenAuthentication, ClientSecretBasicSendsTheEncodedPairInTheHeaderOnly) {
+    ManualClock clock;
+    FakeProvider fake;
+    Key k1{"k1"};
+    fake.published.add(k1.jwk());
+    auto config = config::load_text(provider_toml("token_endpoint_auth_method = \"client_secret_basic\"\n"), "t")
+                      .providers[0];
+    config.client_id = "caf connect:1";
+    config.client_secret = "s3cr%t:+/é";
+    UpstreamProvider provider(config, fake, clock, system_random());
+    auto done = log_in_once(provider, fake, k1, clock);
+    ASSERT_TRUE(done) << done.error().reason;
+    EXPECT_EQ(header_of(fake.last_token_headers, "Authorization"),
+              "Basic " + crypto::base64_encode("caf%20connect%3A1:s3cr%25t%3A%2B%2F%C3%A9"));
+    auto form = *http::parse_urlencoded(fake.last_token_body);
+    EXPECT_FALSE(http::find_param(form, "client_secret"));
+    EXPECT_FALSE(http::find_param(form, "client_id"));
+    EXPECT_FALSE(http::find_param(form, "client_assertion"));
+    EXPECT_EQ(http::find_param(form, "code"), "code-1");
+}
+
+// A signed client assertion (RFC 7523): iss = sub = client_id, aud = the token endpoint, a fresh
+// jti, a short exp; verifiable with the public half of the configured key; no secret sent.
+TEST(ProviderTokenAuthentication, PrivateKeyJwtSendsASignedAssertion) {
+    const auto dir = std::filesystem::temp_directory_path() / ("caf-pkjwt-" + random_token(system_random(), 8));
+    std::filesystem::create_directories(dir);
+    auto key = jose::shared_pkey(oidc::keys::generate_private_key(jose::Algorithm::ES256).release(), EVP_PKEY_free);
+    {
+        std::ofstream out(dir / "fc.pem");
+        out << oidc::keys::private_key_to_pem(key.get());
+    }
+    ManualClock clock;
+    FakeProvider fake;
+    Key k1{"k1"};
+    fake.published.add(k1.jwk());
+    auto config = config::load_text(provider_toml("token_endpoint_auth_method = \"private_key_jwt\"\n"
+                                                  "private_key_kid = \"caf-fc-1\"\n"
+                                                  "private_key_file = \"" + (dir / "fc.pem").string() + "\"\n"),
+                                    "t")
+                      .providers[0];
+    UpstreamProvider provider(config, fake, clock, system_random());
+
+    std::vector<std::string> jtis;
+    for (int i = 0; i < 2; ++i) {
+        auto done = log_in_once(provider, fake, k1, clock);
+        ASSERT_TRUE(done) << done.error().reason;
+
+        EXPECT_FALSE(header_of(fake.last_token_headers, "Authorization"));
+        auto form = *http::parse_urlencoded(fake.last_token_body);
+        EXPECT_FALSE(http::find_param(form, "client_secret"));
+        EXPECT_EQ(http::find_param(form, "client_id"), "caf-connect");
+        EXPECT_EQ(http::find_param(form, "client_assertion_type"),
+                  "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+        auto assertion = http::find_param(form, "client_assertion");
+        ASSERT_TRUE(assertion);
+
+        jose::JwkSet ours;
+        auto pub = jose::Jwk::from_key(key.get());
+        pub->set_kid("caf-fc-1");
+        ours.add(*pub);
+        auto verified = jose::verify(*assertion, ours, {jose::Algorithm::ES256});
+        ASSERT_TRUE(verified) << verified.error().message();
+        EXPECT_EQ(verified->header["kid"], "caf-fc-1");
+        auto claims = nlohmann::json::parse(verified->payload);
+        EXPECT_EQ(claims["iss"], "caf-connect");
+        EXPECT_EQ(claims["sub"], "caf-connect");
+        EXPECT_EQ(claims["aud"], std::string(issuer) + "/token");
+        const auto now = to_unix_seconds(clock.now());
+        EXPECT_GT(claims["exp"].get<std::int64_t>(), now);
+        EXPECT_LE(claims["exp"].get<std::int64_t>(), now + 300);
+        ASSERT_TRUE(claims["jti"].is_string());
+        EXPECT_GE(claims["jti"].get<std::string>().size(), 16u);
+        jtis.push_back(claims["jti"]);
+
+        // Signed by another key: not ours.
+        jose::JwkSet stranger;
+        stranger.add(k1.jwk());
+        EXPECT_FALSE(jose::verify(*assertion, stranger, {jose::Algorithm::ES256}));
+    }
+    EXPECT_NE(jtis[0], jtis[1]);  // a jti is never reused
+    std::filesystem::remove_all(dir);
 }
 
 TEST_F(ProviderRuntime, CallbackRefusals) {
