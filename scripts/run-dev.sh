@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-debian.sh
-scripts/build.sh
+scripts/build.sh -DCAF_BUILD_TESTS=OFF -DCAF_BUILD_BENCH=OFF  # the server alone: the run starts sooner
 mkdir -p var
 
 # config/dev.toml imports the demo accounts at every start ([development] demo_accounts).

@@ -5,6 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-debian.sh --tests
-scripts/build.sh -DCAF_WERROR=ON -DCAF_BUILD_TESTS=ON
+scripts/build.sh -DCAF_WERROR=ON -DCAF_BUILD_TESTS=ON -DCAF_BUILD_BENCH=ON
 cd build
 ctest --output-on-failure --timeout 600 -j"$(nproc)"

@@ -12,7 +12,7 @@ std::int64_t AuditLog::append(Connection& c, const NewAuditEntry& e) {
     return c.last_insert_id();
 }
 
-std::vector<AuditEntry> AuditLog::list(Connection& c, const AuditQuery& q) {
+AuditSelect audit_select(const AuditQuery& q) {
     std::string sql = "SELECT id, at, actor_type, actor_id, action, account_id, details FROM audit_log WHERE 1 = 1";
     Params params;
     if (q.account_id) {
@@ -42,8 +42,13 @@ std::vector<AuditEntry> AuditLog::list(Connection& c, const AuditQuery& q) {
     sql += q.newest_first ? " ORDER BY id DESC" : " ORDER BY id";
     sql += " LIMIT ?";
     params.emplace_back(std::int64_t{std::clamp(q.limit, 1, 1000)});
+    return {std::move(sql), std::move(params)};
+}
+
+std::vector<AuditEntry> AuditLog::list(Connection& c, const AuditQuery& q) {
+    const auto select = audit_select(q);
     std::vector<AuditEntry> out;
-    for (const auto& r : c.query(sql, params)) {
+    for (const auto& r : c.query(select.sql, select.params)) {
         AuditEntry e;
         e.id = r.integer("id");
         e.at = r.integer("at");

@@ -39,6 +39,14 @@ struct AuditQuery {
     int limit = 100;
 };
 
+// The SELECT that list() runs for `query`, with its parameters (a test EXPLAINs it to check
+// each filter has an index: account_id, action, actor_id, each with id for the paging).
+struct AuditSelect {
+    std::string sql;
+    Params params;
+};
+AuditSelect audit_select(const AuditQuery& query);
+
 class AuditLog {
 public:
     explicit AuditLog(Database& db) : db_(db) {}

@@ -18,8 +18,8 @@ std::string render_ddl(std::string_view ddl, const Dialect& dialect) {
         {"{text}", {"TEXT", "MEDIUMTEXT"}},
         // Binary collation: keys and client ids compare byte for byte, as on SQLite.
         {"{table}", {"", " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"}},
-        // ADD COLUMN guard: MariaDB commits DDL one statement at a time, so a run cut half-way must
-        // be able to add the rest; SQLite has no such clause but applies a migration atomically.
+        // ADD COLUMN / CREATE INDEX guard: MariaDB commits DDL one statement at a time, so a run cut
+        // half-way must be able to add the rest; SQLite applies a migration atomically.
         {"{if_not_exists}", {"", "IF NOT EXISTS "}},
     };
     std::string out;

@@ -242,6 +242,11 @@ R"(CREATE TABLE IF NOT EXISTS client_assertion_jtis (
 "ALTER TABLE refresh_tokens ADD COLUMN {if_not_exists}acr {str} NULL",
 "ALTER TABLE refresh_tokens ADD COLUMN {if_not_exists}amr {text} NULL",
         }},
+        // The admin API's audit filter on the acting client (GET /admin/v1/audit?client_id=):
+        // actor_id = ? with keyset paging on id, newest first, reads the index in order.
+        {7, "audit log index on the actor", {
+"CREATE INDEX {if_not_exists}audit_log_actor ON audit_log (actor_id, id)",
+        }},
     };
     return all;
 }

@@ -4,8 +4,8 @@
 #include <streambuf>
 #include <istream>
 
-#include "account/admin/membership_rules.hpp"
 #include "account/backoffice/attach_nir.hpp"
+#include "account/households/membership_rules.hpp"
 #include "account/identifiers/nir.hpp"
 #include "account/identity/person_record.hpp"
 #include "storage/accounts.hpp"
@@ -301,8 +301,9 @@ AdminResult set_member(AdminContext& ctx, const ApiCaller& caller, const std::st
             auto dossier = dossiers.find(c, numero);
             if (!dossier) return not_found(dossier_missing(numero));
             if (!storage::Accounts(ctx.db).find(c, account_id)) return not_found(account_missing(account_id));
-            auto plan = plan_membership(dossiers.members(c, numero), dossiers.memberships_of_account(c, account_id),
-                                        numero, account_id, role);
+            auto plan = households::plan_membership(dossiers.members(c, numero),
+                                                    dossiers.memberships_of_account(c, account_id), numero,
+                                                    account_id, role);
             if (!plan) return conflict(plan.error());
             if (!plan->unchanged) {
                 if (plan->previous) dossiers.remove_member(c, numero, account_id);
@@ -338,7 +339,7 @@ AdminResult remove_member(AdminContext& ctx, const ApiCaller& caller, const std:
             if (m.account_id == account_id) removed = m.role;
         if (!removed) return not_found("account " + std::to_string(account_id) + " is not a member of dossier " + numero);
         dossiers.remove_member(c, numero, account_id);
-        const bool reset = removal_resets_delegation(*removed);
+        const bool reset = households::removal_resets_delegation(*removed);
         if (reset) dossiers.reset_delegation(c, numero, now);
         audit(c, ctx.db, caller, "dossier_member_remove", account_id,
               {{"numero", numero}, {"role", storage::to_string(*removed)}, {"delegation_reset", reset}}, now);

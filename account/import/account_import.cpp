@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "account/admin/membership_rules.hpp"
+#include "account/households/membership_rules.hpp"
 #include "account/identifiers/nir.hpp"
 #include "account/identifiers/provisional_id.hpp"
 #include "account/password/password_policy.hpp"
@@ -212,8 +212,9 @@ bool AccountImporter::add_membership(storage::Connection& c, const ImportDossier
                                      std::int64_t now) {
     storage::Dossiers dossiers(db_);
     if (!dossiers.find(c, d.numero)) dossiers.create(c, d.numero, now);
-    auto plan = admin::plan_membership(dossiers.members(c, d.numero), dossiers.memberships_of_account(c, account_id),
-                                       d.numero, account_id, d.role);
+    auto plan = households::plan_membership(dossiers.members(c, d.numero),
+                                            dossiers.memberships_of_account(c, account_id), d.numero, account_id,
+                                            d.role);
     if (!plan) throw MembershipConflict(plan.error());
     if (plan->unchanged) return false;
     // Changing a member's role is the back office's decision, not a file's.

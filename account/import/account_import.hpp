@@ -1,4 +1,4 @@
-// Bulk import of accounts from JSON lines (`cafconnect import`, later the admin API): test data
+// Bulk import of accounts from JSON lines (`cafconnect import` and the admin API): test data
 // and the migration of legacy accounts. Each line is validated alone; an account is either fully
 // stored or not at all; importing the same file twice changes nothing (idempotent by identifier).
 //

@@ -43,7 +43,7 @@ FinishedLogin finish_login(const http::Request& request, AccountContext& ctx, co
     p.stages = std::move(stages);
     p.legacy = std::find(pending.begin(), pending.end(), PendingStep::legacy_first_connection) != pending.end();
     p.expires_at = to_unix_seconds(now) + steps::pending_lifetime.count();
-    steps::PendingLogins logins(ctx.db, ctx.random);
+    steps::PendingLogins logins(ctx.db);
     ctx.db.transaction([&](storage::Connection& c) {
         logins.save(c, loaded, now);
         if (also) also(c);

@@ -74,6 +74,7 @@ std::string seal_pending_login(std::string_view id, const PendingLogin& p) {
     if (p.code_id) j["code_id"] = *p.code_id;
     if (p.code_channel) j["code_channel"] = to_string(*p.code_channel);
     if (p.confirmed_channel) j["confirmed"] = to_string(*p.confirmed_channel);
+    if (p.delegation_answer) j["delegation"] = *p.delegation_answer;
     if (p.upstream) j["upstream"] = {{"provider", p.upstream->provider}, {"id_token", p.upstream->id_token}};
     return draft_kind().seal(id, j);
 }
@@ -101,6 +102,7 @@ std::optional<PendingLogin> open_pending_login(std::string_view id, std::string_
         if (j.contains("code_id")) p.code_id = j["code_id"].get<std::int64_t>();
         if (j.contains("code_channel")) p.code_channel = parse_code_channel(j["code_channel"].get<std::string>());
         if (j.contains("confirmed")) p.confirmed_channel = parse_code_channel(j["confirmed"].get<std::string>());
+        if (j.contains("delegation")) p.delegation_answer = j["delegation"].get<bool>();
         if (j.contains("upstream"))
             p.upstream = session::UpstreamLogin{j["upstream"].at("provider").get<std::string>(),
                                                 j["upstream"].at("id_token").get<std::string>()};
@@ -108,14 +110,6 @@ std::optional<PendingLogin> open_pending_login(std::string_view id, std::string_
     } catch (const nlohmann::json::exception&) {
         return std::nullopt;
     }
-}
-
-std::string PendingLogins::start(PendingLogin login, TimePoint now) {
-    const std::string id = random_token(random_, 32);
-    const auto now_s = to_unix_seconds(now);
-    login.expires_at = now_s + pending_lifetime.count();
-    storage::Drafts(db_).save(storage_key(id), seal_pending_login(id, login), now_s, login.expires_at);
-    return cookie(id);
 }
 
 std::optional<LoadedLogin> PendingLogins::load(const http::Request& request, TimePoint now) {

@@ -59,6 +59,8 @@ struct PendingLogin {
     std::optional<std::int64_t> code_id;
     std::optional<CodeChannel> code_channel;
     std::optional<CodeChannel> confirmed_channel;
+    // The delegation question answered Oui (true) or Non: its confirmation at the end.
+    std::optional<bool> delegation_answer;
     std::int64_t expires_at = 0;
 
     bool done() const { return stages.empty(); }
@@ -76,10 +78,8 @@ struct LoadedLogin {
 
 class PendingLogins {
 public:
-    PendingLogins(storage::Database& db, Random& random) : db_(db), random_(random) {}
+    explicit PendingLogins(storage::Database& db) : db_(db) {}
 
-    // Stores `login` (expiring pending_lifetime from now) and returns the Set-Cookie value.
-    std::string start(PendingLogin login, TimePoint now);
     // The browser's pending login; nullopt without a cookie, or when unknown, expired or tampered.
     std::optional<LoadedLogin> load(const http::Request& request, TimePoint now);
     // Saves the progress; the expiry stays the one set at start.
@@ -92,7 +92,6 @@ public:
 
 private:
     storage::Database& db_;
-    Random& random_;
 };
 
 // The sealed form of a pending login and back (exposed for tests).

@@ -190,7 +190,8 @@ http::Response render(const http::Request& request, AccountContext& ctx, const L
 }
 
 // The last step is done: the session opens and the interaction is completed, in one go with the
-// pending login's removal and, after a first connection, its confirmation message.
+// pending login's removal and, after a first connection, its confirmation message. A first
+// connection, or an answer to the delegation question, is confirmed on a page before the client.
 http::Response finish(const http::Request& request, AccountContext& ctx, const LoadedLogin& loaded) {
     const auto& p = loaded.login;
     const auto now = ctx.clock.now();
@@ -208,7 +209,7 @@ http::Response finish(const http::Request& request, AccountContext& ctx, const L
                                                    p.account_id);
     }
     LoginToComplete login{p.account_id, p.interaction_id, p.client_id, p.amr, p.acr, p.method, p.upstream};
-    PendingLogins pending(ctx.db, ctx.random);
+    PendingLogins pending(ctx.db);
     storage::Notifications queue(ctx.db);
     Notifier notifier(queue, ctx.protector);
     auto completed = complete_login(request, ctx, login, now, [&](storage::Connection& c) {
@@ -220,10 +221,19 @@ http::Response finish(const http::Request& request, AccountContext& ctx, const L
     if (p.interaction_id && !completed.interaction_completed) {
         response = expired_interaction_page(ctx.pages);
     } else if (p.legacy) {
-        response = ctx.pages.page(200, "account_step_done",
-                                  {{"title", "Votre Espace Mon Compte est prêt"},
-                                   {"continue_href", after_login_url(p.interaction_id)},
-                                   {"provisional", false}});
+        nlohmann::json data{{"title", "Votre Espace Mon Compte est prêt"},
+                            {"continue_href", after_login_url(p.interaction_id)},
+                            {"provisional", false}};
+        if (p.delegation_answer)
+            data["delegation_confirmation"] = std::string(households::delegation_confirmation(*p.delegation_answer));
+        response = ctx.pages.page(200, "account_step_done", data);
+    } else if (p.delegation_answer) {
+        response = ctx.pages.page(200, "account_message",
+                                  {{"title", "Mes autorisations"},
+                                   {"heading", "Mes autorisations"},
+                                   {"message", std::string(households::delegation_confirmation(*p.delegation_answer))},
+                                   {"link_href", after_login_url(p.interaction_id)},
+                                   {"link_text", "Continuer"}});
     } else {
         response = http::Response::redirect(after_login_url(p.interaction_id), 303);
     }
@@ -270,7 +280,7 @@ http::Response submit_password(const http::Request& request, AccountContext& ctx
         storage::AuditLog(ctx.db).append(
             c, audit_entry(id, now_s, "password.changed", {{"reason", to_string(stage)}}));
         if (notice) notifier.enqueue(c, *notice, now);
-        PendingLogins(ctx.db, ctx.random).save(c, loaded, now);
+        PendingLogins(ctx.db).save(c, loaded, now);
     });
     return next(request, ctx, loaded);
 }
@@ -303,7 +313,7 @@ http::Response send_contact_code(const http::Request& request, AccountContext& c
         LoadedLogin updated = loaded;
         updated.login.code_id = sent.id;
         updated.login.code_channel = *channel;
-        PendingLogins(ctx.db, ctx.random).save(c, updated, now);
+        PendingLogins(ctx.db).save(c, updated, now);
     });
     if (!*outcome) {
         feedback.errors.push_back(resend_message(*outcome));
@@ -340,7 +350,7 @@ http::Response check_contact_code(const http::Request& request, AccountContext& 
         updated.login.confirmed_channel = channel;
         updated.login.code_id.reset();
         updated.login.advance();
-        PendingLogins(ctx.db, ctx.random).save(c, updated, now);
+        PendingLogins(ctx.db).save(c, updated, now);
     });
     if (verification->outcome != CodeCheck::ok) {
         Feedback feedback;
@@ -368,11 +378,19 @@ http::Response submit_delegation(const http::Request& request, AccountContext& c
     auto& p = loaded.login;
     p.advance();
     ctx.db.transaction([&](storage::Connection& c) {
-        // A dossier changed meanwhile (no spouse any more) has nothing to decide: the step just ends.
-        if (skip) households::skip_delegation_question(ctx.db, c, p.account_id, now_s);
-        else households::decide_delegation(ctx.db, c, p.account_id, choice == "oui", now_s);
-        PendingLogins(ctx.db, ctx.random).save(c, loaded, now);
+        // A dossier changed meanwhile (no spouse any more) has nothing to decide: the step just
+        // ends, without a confirmation. "Passer" has none either.
+        p.delegation_answer.reset();
+        if (skip) {
+            households::skip_delegation_question(ctx.db, c, p.account_id, now_s);
+        } else if (households::decide_delegation(ctx.db, c, p.account_id, choice == "oui", now_s) !=
+                   households::DelegationChange::not_allowed) {
+            p.delegation_answer = choice == "oui";
+        }
+        PendingLogins(ctx.db).save(c, loaded, now);
     });
+    // The confirmation is a page: 303 to GET it (finish() shows it once the steps are done).
+    if (p.delegation_answer) return http::Response::redirect(std::string(steps_path), 303);
     return next(request, ctx, loaded);
 }
 
@@ -387,7 +405,7 @@ std::optional<std::string> cgu_text(const std::filesystem::path& dir, const std:
 }
 
 http::Response show_current_step(const http::Request& request, AccountContext& ctx) {
-    auto loaded = PendingLogins(ctx.db, ctx.random).load(request, ctx.clock.now());
+    auto loaded = PendingLogins(ctx.db).load(request, ctx.clock.now());
     if (!loaded) return no_pending_login(ctx);
     if (loaded->login.done()) return finish(request, ctx, *loaded);
     return render(request, ctx, *loaded, {}, 200);
@@ -396,7 +414,7 @@ http::Response show_current_step(const http::Request& request, AccountContext& c
 http::Response submit_current_step(const http::Request& request, AccountContext& ctx) {
     if (!ctx.csrf.verify(request, csrf_purpose)) return refused_form_page(ctx.pages, std::nullopt);
     const auto now = ctx.clock.now();
-    PendingLogins pending(ctx.db, ctx.random);
+    PendingLogins pending(ctx.db);
     auto loaded = pending.load(request, now);
     if (!loaded) return no_pending_login(ctx);
     if (loaded->login.done()) return finish(request, ctx, *loaded);
@@ -470,7 +488,7 @@ http::Response submit_current_step(const http::Request& request, AccountContext&
 
 http::Response quit_steps(const http::Request& request, AccountContext& ctx) {
     if (!ctx.csrf.verify(request, csrf_purpose)) return refused_form_page(ctx.pages, std::nullopt);
-    PendingLogins pending(ctx.db, ctx.random);
+    PendingLogins pending(ctx.db);
     auto loaded = pending.load(request, ctx.clock.now());
     std::optional<std::string> interaction;
     if (loaded) {

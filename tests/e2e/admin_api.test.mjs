@@ -1,6 +1,8 @@
 // The admin API (SPEC.md §10) from a back-office client: openid-client's client_credentials
 // against the real `cafconnect` binary on loopback, then every /admin/v1 operation, the audit
-// trail naming the calling client, the households of the source documents and a bulk import.
+// trail naming the calling client, the households of the source documents and a bulk import. The
+// unlock is tried on an account really frozen by failed logins on the login form (the captcha
+// is the stand-in service of support/captcha_service.mjs, whose answer is known).
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -12,19 +14,24 @@ import {
   legacyAccountLine, nirKey,
 } from './support/admin_api.mjs';
 import { partnerClient, startCafConnect } from './support/cafconnect.mjs';
+import { CAPTCHA_ANSWER, captchaToml, startCaptchaService } from './support/captcha_service.mjs';
 import { repoRoot } from './support/processes.mjs';
 
 const PARTNER_SECRET = 'partner-e2e-secret-0123456789';
 let caf;
+let captcha; // the stand-in captcha service, so a test can fail logins past the captcha threshold
 let admin;   // { token, call } of the back-office client
 
 before(async () => {
-  caf = await startCafConnect({ clients: [backofficeClient(), partnerClient({ secret: PARTNER_SECRET })] });
+  captcha = await startCaptchaService();
+  caf = await startCafConnect({ clients: [backofficeClient(), partnerClient({ secret: PARTNER_SECRET })],
+    extraToml: captchaToml(captcha) });
   admin = await adminSession(caf.issuer);
 });
 
 after(async () => {
   await caf?.stop();
+  await captcha?.stop();
 });
 
 /** The newest audit entries of `event` made by the back-office client. */
@@ -42,6 +49,35 @@ async function importLines(lines) {
 
 async function lookup(nir) {
   return admin.call('POST', '/accounts/lookup', { nir });
+}
+
+/** Caf Connect's login form over HTTP, as a browser without JavaScript sends it: the cookies kept,
+ *  the hidden fields of the last page (CSRF, captcha id) sent back, the captcha answered. */
+function loginForm() {
+  const cookies = new Map();
+  let hidden = {};
+  async function request(method, body) {
+    const headers = { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+    if (body) headers['content-type'] = 'application/x-www-form-urlencoded';
+    const res = await fetch(`${caf.issuer}/connexion`, { method, headers, body, redirect: 'manual' });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const i = pair.indexOf('=');
+      cookies.set(pair.slice(0, i), pair.slice(i + 1));
+    }
+    const html = await res.text();
+    hidden = Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)]
+      .map((m) => [m[1], m[2]]));
+    return { status: res.status, location: res.headers.get('location'), html };
+  }
+  return {
+    open: () => request('GET'),
+    submit(identifiant, password) {
+      const fields = { ...hidden, identifiant, mot_de_passe: password };
+      if (fields.captcha_id) fields.captcha = CAPTCHA_ANSWER;
+      return request('POST', new URLSearchParams(fields).toString());
+    },
+  };
 }
 
 describe('authentication of the admin API', () => {
@@ -178,6 +214,41 @@ describe('accounts', () => {
     assert.equal((await admin.call('POST', '/accounts/999999999/unlock')).status, 404);
   });
 
+  it('unlock of an account frozen by failed logins: refused while frozen, then the password works; audited', async () => {
+    const locked = fictitiousNir(200_004);
+    const password = 'Bloque2024Caf';
+    await importLines([legacyAccountLine(200_004, { legacy_password: undefined, password, cgu_version: '2024-03',
+      password_changed_at: '2024-04-02' })]);
+    const lockedId = (await lookup(locked)).body.id;
+    const form = loginForm();
+    assert.equal((await form.open()).status, 200);
+    const frozen = 'Votre connexion a échoué. Vous ne pouvez pas accéder à votre compte pendant 10 minutes.';
+    const shown = [];
+    for (let attempt = 1; attempt <= 5; attempt += 1) {
+      const res = await form.submit(locked, 'Mauvais2024Caf');
+      assert.equal(res.status >= 400, true, `attempt ${attempt}: ${res.status}`);
+      shown.push(res.html.includes(frozen) ? 'frozen' : /Il vous reste \d tentatives?\./.test(res.html) ? 'wrong' : 'other');
+    }
+    assert.deepEqual(shown, ['wrong', 'wrong', 'wrong', 'wrong', 'frozen'], 'SPEC §3: the 5th failure freezes');
+    assert.ok(captcha.stats.successes >= 2, 'the 4th and 5th attempts went through the captcha');
+    const whileFrozen = await form.submit(locked, password);
+    assert.ok(whileFrozen.html.includes(frozen), 'the right password is refused while frozen');
+    assert.equal(whileFrozen.location, null);
+    assert.equal((await lookup(locked)).body.lockout.locked, true);
+
+    const unlock = await admin.call('POST', `/accounts/${lockedId}/unlock`);
+    assert.equal(unlock.status, 200, unlock.text);
+    assert.deepEqual(unlock.body, { account_id: lockedId, was_locked: true });
+    assert.deepEqual((await lookup(locked)).body.lockout, { locked: false, frozen_until: null, failures: 0 });
+    const [entry] = await auditOf('admin.account_unlock', `&account_id=${lockedId}`);
+    assert.deepEqual(entry.details, { was_locked: true });
+    assert.equal(entry.actor_id, 'backoffice-e2e');
+
+    const after = await form.submit(locked, password);
+    assert.equal(after.status, 303, after.html.slice(0, 400));
+    assert.doesNotMatch(after.location, /^\/connexion(\?|$)/);
+  });
+
   it('NIR attachment to a provisional account, then lookup by that NIR', async () => {
     const provisional = 'P40000001';
     const newNir = fictitiousNir(200_002);
@@ -304,23 +375,43 @@ describe('audit log', () => {
 });
 
 describe('docs/admin-api.openapi.yaml', () => {
-  it('lists exactly the routes the server answers (each one exists: no 404 or 405)', async () => {
+  // No YAML parser among the Node dependencies: the file's two-level layout (paths at 2 spaces,
+  // methods at 4) is read line by line, and the count checked so a layout change cannot empty it.
+  const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+  const documented = new Map(); // path → documented methods
+  {
     const text = readFileSync(join(repoRoot, 'docs', 'admin-api.openapi.yaml'), 'utf8');
     const paths = text.slice(text.indexOf('\npaths:\n'), text.indexOf('\ncomponents:\n'));
-    const operations = [];
     let current;
     for (const line of paths.split('\n')) {
       const p = line.match(/^  (\/[^:]+):\s*$/);
-      if (p) current = p[1];
+      if (p) documented.set(current = p[1], new Set());
       const m = line.match(/^    (get|put|post|patch|delete):\s*$/);
-      if (m) operations.push([m[1].toUpperCase(), current]);
+      if (m) documented.get(current).add(m[1].toUpperCase());
     }
-    assert.ok(operations.length >= 12, `${operations.length} operations`);
-    for (const [method, path] of operations) {
-      const concrete = path.replace('{id}', '999999999').replace('{numero}', '424242');
-      const res = await admin.call(method, concrete, method === 'GET' || method === 'DELETE' ? undefined : {});
-      assert.ok(![404, 405].includes(res.status) || res.body?.error === 'not_found' && res.body?.message !== 'no such admin API resource',
-        `${method} ${path} → ${res.status} ${res.text}`);
+  }
+  const concrete = (path) => path.replace('{id}', '999999999').replace('{numero}', '424242');
+  const probe = (method, path) => admin.call(method, concrete(path), method === 'GET' || method === 'DELETE' ? undefined : {});
+  // The router's 405, or the admin API's own 404 for a resource it does not have.
+  const unrouted = (res) => res.status === 405 || (res.status === 404 && res.body?.message === 'no such admin API resource');
+
+  it('every documented operation is answered (a missing account or dossier is not a missing route)', async () => {
+    const count = [...documented.values()].reduce((n, methods) => n + methods.size, 0);
+    assert.ok(documented.size >= 10 && count >= 13, `${documented.size} paths, ${count} operations`);
+    for (const [path, methods] of documented) {
+      for (const method of methods) {
+        const res = await probe(method, path);
+        assert.ok(!unrouted(res), `${method} ${path} → ${res.status} ${res.text}`);
+      }
+    }
+  });
+
+  it('no undocumented method is answered on a documented path', async () => {
+    for (const [path, methods] of documented) {
+      for (const method of METHODS.filter((m) => !methods.has(m))) {
+        const res = await probe(method, path);
+        assert.ok(unrouted(res), `${method} ${path} is answered (${res.status} ${res.text}) but not documented`);
+      }
     }
   });
 });

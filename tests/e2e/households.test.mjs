@@ -14,9 +14,8 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 
 import { hasChromium, launchBrowser } from './support/browser.mjs';
-import { cafconnectBinary, portalClient, startCafConnect } from './support/cafconnect.mjs';
-import { startDemoPortal } from './support/portal.mjs';
-import { freePort } from './support/processes.mjs';
+import { cafconnectBinary } from './support/cafconnect.mjs';
+import { startCafConnectWithPortal } from './support/portal.mjs';
 
 const run = promisify(execFile);
 
@@ -34,9 +33,9 @@ const LINES = [
 ];
 
 describe('headless Chromium: delegation between the members of a dossier', { skip: !hasChromium() && 'no Chromium' }, () => {
+  let stack;   // Caf Connect and the demo portal
   let caf;
   let portalBase;
-  let portalProc;
   let browser;
 
   async function importHousehold() {
@@ -47,17 +46,13 @@ describe('headless Chromium: delegation between the members of a dossier', { ski
   }
 
   before(async () => {
-    portalBase = `http://localhost:${await freePort()}`;
-    caf = await startCafConnect({
-      clients: [portalClient({ redirectUris: [`${portalBase}/callback`], postLogoutRedirectUris: [`${portalBase}/`] })],
-    });
-    portalProc = await startDemoPortal({ issuer: caf.issuer, base: portalBase });
+    stack = await startCafConnectWithPortal();
+    ({ caf, portalBase } = stack);
     browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();
-    await portalProc?.stop();
-    await caf?.stop();
+    await stack?.stop();
   });
 
   const nirField = (page) => page.getByLabel(/Numéro de sécurité sociale/i).and(page.locator('input'));
@@ -95,6 +90,10 @@ describe('headless Chromium: delegation between the members of a dossier', { ski
       await paulPage.getByRole('button', { name: 'Passer' }).waitFor();
       await paulPage.getByLabel('Oui', { exact: true }).check();
       await paulPage.getByRole('button', { name: 'Continuer' }).click();
+      // The confirmation of SPEC.md §7, then on to the portal.
+      await paulPage.getByText('Nous vous confirmons que votre conjoint est maintenant autorisé à consulter '
+        + "l'ensemble du dossier et à réaliser les démarches en ligne.").waitFor();
+      await paulPage.getByRole('link', { name: 'Continuer' }).click();
 
       // Back on the portal: his dossier, his delegation.
       await paulPage.getByRole('heading', { name: 'Bonjour Paul TESTEUR' }).waitFor();

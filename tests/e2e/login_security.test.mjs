@@ -9,43 +9,27 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { hasChromium, launchBrowser } from './support/browser.mjs';
-import { portalClient, startCafConnect } from './support/cafconnect.mjs';
 import { readOutbox, waitForOutboxMessage } from './support/outbox.mjs';
-import { freePort, startProcess } from './support/processes.mjs';
+import { startCafConnectWithPortal } from './support/portal.mjs';
 
 // Demo accounts (examples/demo-accounts.jsonl).
 const FLORENCE = { nir: '2 70 03 75 056 045', password: '12345678', phone: '0600000003', given_name: 'Florence', family_name: 'DUCHAIS' };
 const ZOHRA = { nir: '2 85 11 2A 004 123' };
 const NEW_PASSWORD = 'Duchais2024Caf';
-const PORTAL_SECRET = 'caf-portal-e2e-secret-0123456789';
-
 describe('headless Chromium: login security on the real pages', { skip: !hasChromium() && 'no Chromium' }, () => {
+  let stack;   // Caf Connect and the demo portal
   let caf;
   let portalBase;
-  let portalProc;
   let browser;
 
   before(async () => {
-    portalBase = `http://localhost:${await freePort()}`;
-    caf = await startCafConnect({
-      clients: [portalClient({ redirectUris: [`${portalBase}/callback`], postLogoutRedirectUris: [`${portalBase}/`] })],
-    });
-    portalProc = await startProcess('node', ['examples/portal/server.mjs'], {
-      env: {
-        PORTAL_PORT: new URL(portalBase).port,
-        PORTAL_ISSUER: caf.issuer,
-        PORTAL_CLIENT_ID: 'caf-portal',
-        PORTAL_CLIENT_SECRET: PORTAL_SECRET,
-        PORTAL_CLIENT_AUTH: 'client_secret_basic',
-        PORTAL_BASE_URL: portalBase,
-      },
-    });
+    stack = await startCafConnectWithPortal();
+    ({ caf, portalBase } = stack);
     browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();
-    await portalProc?.stop();
-    await caf?.stop();
+    await stack?.stop();
   });
 
   const nirField = (page) => page.getByLabel(/Numéro de sécurité sociale/i).and(page.locator('input'));

@@ -1,8 +1,10 @@
 // The demo caf.fr portal (examples/portal/server.mjs) as a relying party of a test's Caf Connect,
 // with the portalClient() defaults of cafconnect.mjs. Reserve `base` first (freePort) so the
-// client's redirect URI is known before Caf Connect starts.
+// client's redirect URI is known before Caf Connect starts — or let startCafConnectWithPortal do
+// all three.
 
-import { startProcess } from './processes.mjs';
+import { portalClient, startCafConnect } from './cafconnect.mjs';
+import { freePort, startProcess } from './processes.mjs';
 
 export const PORTAL_SECRET = 'caf-portal-e2e-secret-0123456789';
 
@@ -19,4 +21,33 @@ export function startDemoPortal({ issuer, base, clientId = 'caf-portal', secret 
       ...env,
     },
   });
+}
+
+/**
+ * Caf Connect with the demo portal registered as its client (after `clients`), and the portal
+ * running in front of it. `options` go to startCafConnect.
+ * @returns {Promise<{caf: Awaited<ReturnType<typeof startCafConnect>>, portalBase: string, stop: () => Promise<void>}>}
+ */
+export async function startCafConnectWithPortal({ clients = [], ...options } = {}) {
+  const portalBase = `http://localhost:${await freePort()}`;
+  const caf = await startCafConnect({
+    ...options,
+    clients: [...clients,
+      portalClient({ redirectUris: [`${portalBase}/callback`], postLogoutRedirectUris: [`${portalBase}/`] })],
+  });
+  let portal;
+  try {
+    portal = await startDemoPortal({ issuer: caf.issuer, base: portalBase });
+  } catch (err) {
+    await caf.stop();
+    throw err;
+  }
+  return {
+    caf,
+    portalBase,
+    async stop() {
+      await portal.stop();
+      await caf.stop();
+    },
+  };
 }

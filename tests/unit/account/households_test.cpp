@@ -195,6 +195,7 @@ TEST_F(HouseholdPages, TheQuestionComesOnceAfterLoginAndPasserChangesNothing) {
 
     auto skipped = step("autorisations", {{"action", "passer"}});
     ASSERT_EQ(skipped.status, 303);
+    EXPECT_EQ(location(skipped), "/mon-compte") << "\"Passer\" confirms nothing";
     EXPECT_TRUE(set_cookie(skipped, login::session_cookie).has_value());
     auto dossier = storage::Dossiers(*db_).find("7000001");
     EXPECT_TRUE(dossier->delegation_question_answered);
@@ -208,14 +209,57 @@ TEST_F(HouseholdPages, TheQuestionComesOnceAfterLoginAndPasserChangesNothing) {
     EXPECT_TRUE(set_cookie(again, login::session_cookie).has_value());
 }
 
-TEST_F(HouseholdPages, AnsweringOuiInTheQuestionGrantsTheDelegation) {
+constexpr std::string_view granted_confirmation =
+    "Nous vous confirmons que votre conjoint est maintenant autorisé à consulter l'ensemble du dossier et à "
+    "réaliser les démarches en ligne.";
+constexpr std::string_view withdrawn_confirmation =
+    "Nous vous confirmons que votre conjoint ne peut plus consulter l'ensemble du dossier et réaliser les "
+    "démarches en ligne.";
+
+TEST_F(HouseholdPages, AnsweringOuiInTheQuestionGrantsTheDelegationAndConfirmsIt) {
     login(jean_nir, jean_password);
-    auto done = step("autorisations", {{"action", "continuer"}, {"delegation", "oui"}});
-    ASSERT_EQ(done.status, 303);
-    EXPECT_TRUE(set_cookie(done, login::session_cookie).has_value());
+    auto answered = step("autorisations", {{"action", "continuer"}, {"delegation", "oui"}});
+    ASSERT_EQ(answered.status, 303);
+    EXPECT_EQ(location(answered), "/connexion/etapes");
     EXPECT_TRUE(storage::Dossiers(*db_).find("7000001")->delegation_granted);
+
+    // The confirmation of SPEC.md §7, then "Continuer" to where the login was going.
+    auto confirmation = get("/connexion/etapes");
+    ASSERT_EQ(confirmation.status, 200);
+    EXPECT_TRUE(has(confirmation, granted_confirmation)) << confirmation.body;
+    EXPECT_FALSE(has(confirmation, withdrawn_confirmation));
+    EXPECT_TRUE(has(confirmation, R"(href="/mon-compte">Continuer)")) << confirmation.body;
+    EXPECT_TRUE(set_cookie(confirmation, login::session_cookie).has_value());
+    // Shown once: the login is complete, nothing is pending any more.
+    EXPECT_EQ(get("/connexion/etapes").status, 400);
     EXPECT_EQ(claim_of(zohra_)["delegation"], true);
     ASSERT_EQ(delegation_audit().size(), 1u);
+}
+
+TEST_F(HouseholdPages, AnsweringNonInTheQuestionConfirmsTheSpouseCannot) {
+    login(jean_nir, jean_password);
+    auto answered = step("autorisations", {{"action", "continuer"}, {"delegation", "non"}});
+    ASSERT_EQ(answered.status, 303);
+    EXPECT_EQ(location(answered), "/connexion/etapes");
+    auto confirmation = get("/connexion/etapes");
+    ASSERT_EQ(confirmation.status, 200);
+    EXPECT_TRUE(has(confirmation, withdrawn_confirmation)) << confirmation.body;
+    EXPECT_FALSE(has(confirmation, granted_confirmation));
+    EXPECT_TRUE(set_cookie(confirmation, login::session_cookie).has_value());
+    auto dossier = storage::Dossiers(*db_).find("7000001");
+    EXPECT_FALSE(dossier->delegation_granted);
+    EXPECT_TRUE(dossier->delegation_question_answered);
+    EXPECT_TRUE(delegation_audit().empty()) << "nothing changed: the delegation was not granted";
+}
+
+TEST_F(HouseholdPages, NoConfirmationWhenTheSpouseLeftWhileTheQuestionWasShown) {
+    login(jean_nir, jean_password);
+    db_->transaction([&](storage::Connection& c) { storage::Dossiers(*db_).remove_member(c, "7000001", zohra_); });
+    auto answered = step("autorisations", {{"action", "continuer"}, {"delegation", "oui"}});
+    ASSERT_EQ(answered.status, 303);
+    EXPECT_EQ(location(answered), "/mon-compte");
+    EXPECT_TRUE(set_cookie(answered, login::session_cookie).has_value());
+    EXPECT_FALSE(storage::Dossiers(*db_).find("7000001")->delegation_granted);
 }
 
 TEST_F(HouseholdPages, NeverAskedNorShownToASinglePersonTheSpouseOrAChild) {

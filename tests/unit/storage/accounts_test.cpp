@@ -253,5 +253,60 @@ TYPED_TEST(AuditLogTest, EntriesAreListedWithFiltersAndPaging) {
     EXPECT_EQ(log.list(recent).front().id, ids[6]);
 }
 
+// The query plan of the SELECT list() runs: the index used, and whether the ORDER BY needs a
+// sort of its own (SQLite: "USE TEMP B-TREE", MariaDB: "Using filesort").
+struct Plan {
+    std::string indexes;
+    bool sorts = false;
+};
+
+Plan plan_of(Database& db, const AuditQuery& q) {
+    const auto select = audit_select(q);
+    return db.session([&](Connection& c) {
+        Plan plan;
+        const bool sqlite = c.dialect().kind() == Dialect::Kind::sqlite;
+        for (const auto& r : c.query((sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + select.sql, select.params)) {
+            const auto index = sqlite ? r.text("detail") : r.optional_text("key").value_or("");
+            const auto extra = sqlite ? index : r.optional_text("Extra").value_or("");
+            plan.indexes += index + ";";
+            plan.sorts = plan.sorts || extra.find("TEMP B-TREE") != std::string::npos ||
+                         extra.find("filesort") != std::string::npos;
+        }
+        return plan;
+    });
+}
+
+TYPED_TEST(AuditLogTest, TheActorFilterReadsItsIndexInPagingOrder) {
+    // A log where one client's entries are a small part: several clients, many accounts.
+    this->db().transaction([&](Connection& c) {
+        AuditLog log(this->db());
+        for (int i = 0; i < 600; ++i) {
+            const bool client = i % 3 == 0;
+            log.append(c, {t0 + i, client ? "client" : "account",
+                           client ? "backoffice-" + std::to_string(i % 4) : std::to_string(i), "admin.account_lookup",
+                           std::int64_t{i % 50}, nlohmann::json::object()});
+        }
+    });
+    if (this->db().dialect().kind() == Dialect::Kind::mariadb)
+        this->db().session([](Connection& c) { c.query("ANALYZE TABLE audit_log"); });
+
+    AuditQuery by_client;  // GET /admin/v1/audit?client_id=backoffice-0
+    by_client.actor_id = "backoffice-0";
+    by_client.newest_first = true;
+    by_client.limit = 20;
+    for (auto cursor : {std::optional<std::int64_t>{}, std::optional<std::int64_t>{400}}) {
+        by_client.after_id = cursor;
+        const auto plan = plan_of(this->db(), by_client);
+        EXPECT_NE(plan.indexes.find("audit_log_actor"), std::string::npos) << plan.indexes;
+        EXPECT_FALSE(plan.sorts) << plan.indexes;
+    }
+    auto page = AuditLog(this->db()).list(by_client);
+    ASSERT_FALSE(page.empty());
+    for (const auto& e : page) {
+        EXPECT_EQ(e.actor_id, "backoffice-0");
+        EXPECT_LT(e.id, 400);
+    }
+}
+
 }  // namespace
 }  // namespace caf::storage::testing

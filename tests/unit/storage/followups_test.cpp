@@ -274,7 +274,10 @@ TYPED_TEST(MigrationSixTest, RefreshTokensOfVersionFiveSurviveAndReadWithoutCont
                "idle_expires_at) VALUES (?, 'f1', 'mobile', ?, 'openid offline_access', ?, ?, ?)",
                {Blob{"old"}, c.last_insert_id(), t0, t0 + 86'400, t0 + 3600});
     });
-    EXPECT_EQ(migrate(db), std::vector<int>{6});
+    std::vector<int> after_five;
+    for (const auto& m : migrations())
+        if (m.version > 5) after_five.push_back(m.version);
+    EXPECT_EQ(migrate(db), after_five);
     EXPECT_TRUE(migrate(db).empty());
     auto old = RefreshTokens(db).find("old");
     ASSERT_TRUE(old);

@@ -1,7 +1,7 @@
 // The membership rules of SPEC.md §7.
-#include "account/admin/membership_rules.hpp"
+#include "account/households/membership_rules.hpp"
 
-namespace caf::account::admin {
+namespace caf::account::households {
 namespace {
 
 bool is_principal(storage::MemberRole role) {
@@ -44,4 +44,4 @@ expected<MembershipPlan, std::string> plan_membership(const std::vector<storage:
 
 bool removal_resets_delegation(storage::MemberRole removed) { return is_principal(removed); }
 
-}  // namespace caf::account::admin
+}  // namespace caf::account::households

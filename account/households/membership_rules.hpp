@@ -1,6 +1,7 @@
-// Dossier membership as the back office changes it (SPEC.md §7): a person is allocataire or
-// spouse in at most one dossier; a dossier has one allocataire and at most one spouse. The store's
-// unique keys enforce the same; this says which rule a change breaks, in words an agent reads.
+// Dossier membership rules (SPEC.md §7), the one place both the admin API and the importer ask: a
+// person is allocataire or spouse in at most one dossier; a dossier has one allocataire and at
+// most one spouse. The store's unique keys enforce the same; this says which rule a change breaks,
+// in words an agent reads.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +12,7 @@
 #include "core/expected.hpp"
 #include "storage/dossiers.hpp"
 
-namespace caf::account::admin {
+namespace caf::account::households {
 
 struct MembershipPlan {
     bool unchanged = false;                        // already a member with that role
@@ -30,4 +31,4 @@ expected<MembershipPlan, std::string> plan_membership(const std::vector<storage:
 // Removing a member resets the delegation when it was the allocataire or the spouse.
 bool removal_resets_delegation(storage::MemberRole removed);
 
-}  // namespace caf::account::admin
+}  // namespace caf::account::households
