@@ -4,12 +4,17 @@
 // one call, prints the rate, then imports the same file again (all unchanged).
 //
 //   node bench/admin_import.mjs [N=100000]      (CAFCONNECT_BINARY or build/cafconnect)
+//   CAF_STORE_URL=mysql://user:pw@127.0.0.1:3306/db node bench/admin_import.mjs   (MariaDB instead
+//   of the temporary SQLite file; tests/support/mariadb.sh start DIR gives a throw-away server)
 
 import { adminSession, backofficeClient, legacyAccountLine } from '../tests/e2e/support/admin_api.mjs';
 import { startCafConnect } from '../tests/e2e/support/cafconnect.mjs';
 
 const count = Number(process.argv[2] ?? 100_000);
-const caf = await startCafConnect({ clients: [backofficeClient()], log: { access_log: 'off' } });
+const caf = await startCafConnect({
+  clients: [backofficeClient()], log: { access_log: 'off' }, storeUrl: process.env.CAF_STORE_URL,
+});
+console.log(`store: ${process.env.CAF_STORE_URL ? 'MariaDB' : 'SQLite'}`);
 try {
   const admin = await adminSession(caf.issuer);
   const body = `${Array.from({ length: count }, (_, i) => legacyAccountLine(i)).join('\n')}\n`;

@@ -145,7 +145,7 @@ function tomlTable(header, entries) {
 }
 
 /** The TOML text of a configuration (exported for the tests of this helper and for debugging). */
-export function configToml({ port, dir, clients = [], oidc = {}, log = {}, extraToml = '' }) {
+export function configToml({ port, dir, clients = [], oidc = {}, log = {}, extraToml = '', storeUrl }) {
   const parts = [
     '# Written by tests/e2e/support/cafconnect.mjs\n',
     tomlTable('[server]', {
@@ -155,7 +155,7 @@ export function configToml({ port, dir, clients = [], oidc = {}, log = {}, extra
       templates_root: join(repoRoot, 'web', 'templates'),
     }),
     tomlTable('[workers]', { threads: 2, queue: 128 }),
-    tomlTable('[store]', { url: `sqlite:${join(dir, 'caf.db')}` }),
+    tomlTable('[store]', { url: storeUrl ?? `sqlite:${join(dir, 'caf.db')}` }),
     tomlTable('[security]', {
       keys_dir: join(dir, 'keys'),
       data_keys_file: join(dir, 'data-keys'),
@@ -177,7 +177,8 @@ export function configToml({ port, dir, clients = [], oidc = {}, log = {}, extra
 
 /**
  * @param {{clients?: object[], oidc?: Record<string, number>, log?: object, extraToml?: string,
- *          port?: number, timeoutMs?: number, binary?: string}} [options]
+ *          port?: number, timeoutMs?: number, binary?: string, storeUrl?: string}} [options]
+ * `storeUrl`: another store than the temp dir's SQLite file (e.g. a MariaDB URL for a benchmark).
  * @returns {Promise<{issuer: string, url: string, port: number, dir: string, configFile: string,
  *          outbox: string, info: any, stdout: () => string, stderr: () => string, stop: () => Promise<void>}>}
  */
