@@ -71,6 +71,21 @@ std::optional<Account> Accounts::find_by_nir_lookup(Connection& c, const std::st
     return one(c, "WHERE nir_lookup = ?", {Blob{nir_lookup}});
 }
 
+std::unordered_map<std::string, std::int64_t> Accounts::ids_by_nir_lookup(Connection& c,
+                                                                          const std::vector<std::string>& nir_lookups) {
+    std::unordered_map<std::string, std::int64_t> ids;
+    if (nir_lookups.empty()) return ids;
+    std::string sql = "SELECT nir_lookup, id FROM accounts WHERE nir_lookup IN (?";
+    Params params{Blob{nir_lookups.front()}};
+    for (std::size_t i = 1; i < nir_lookups.size(); ++i) {
+        sql += ", ?";
+        params.push_back(Blob{nir_lookups[i]});
+    }
+    sql += ")";
+    for (const auto& row : c.query(sql, params)) ids.emplace(row.blob(0), row.integer(1));
+    return ids;
+}
+
 std::optional<Account> Accounts::find_by_provisional_id(Connection& c, const std::string& provisional_id) {
     return one(c, "WHERE provisional_id = ?", {provisional_id});
 }

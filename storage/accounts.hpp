@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "storage/database.hpp"
@@ -56,6 +57,9 @@ public:
     // The same, row locked until the transaction ends (read-modify-write of an account).
     std::optional<Account> find_for_update(Connection& c, std::int64_t id);
     std::optional<Account> find_by_nir_lookup(Connection& c, const std::string& nir_lookup);
+    // The ids of the accounts holding these NIR lookups, in one query (bulk import): lookup → id.
+    std::unordered_map<std::string, std::int64_t> ids_by_nir_lookup(Connection& c,
+                                                                    const std::vector<std::string>& nir_lookups);
     std::optional<Account> find_by_provisional_id(Connection& c, const std::string& provisional_id);
     // Several matches are possible (homonyms): the caller links only a unique one.
     std::vector<Account> find_by_pivot_lookup(Connection& c, const std::string& pivot_lookup);
@@ -85,6 +89,9 @@ public:
     }
     std::optional<Account> find(std::int64_t id) {
         return db_.read([&](Connection& c) { return find(c, id); });
+    }
+    std::unordered_map<std::string, std::int64_t> ids_by_nir_lookup(const std::vector<std::string>& v) {
+        return db_.read([&](Connection& c) { return ids_by_nir_lookup(c, v); });
     }
     std::optional<Account> find_by_nir_lookup(const std::string& v) {
         return db_.read([&](Connection& c) { return find_by_nir_lookup(c, v); });

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <stdexcept>
 #include <thread>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -232,15 +233,29 @@ void AccountImporter::import_batch(std::vector<Pending>& batch, unsigned hashing
     auto lookup_of = [&](const ImportRecord& r) {
         return r.nir ? protector_.lookup(PersonalDataKind::nir, *r.nir) : std::string();
     };
-    auto find_existing = [&](storage::Connection& c, const ImportRecord& r) {
-        return r.nir ? accounts.find_by_nir_lookup(c, lookup_of(r)) : accounts.find_by_provisional_id(c, *r.provisional_id);
+    std::vector<std::string> lookups;  // of the lines with a NIR, looked up in one query per batch
+    std::vector<std::string> line_lookup(batch.size());
+    for (std::size_t i = 0; i < batch.size(); ++i)
+        if (batch[i].record.nir) lookups.push_back(line_lookup[i] = lookup_of(batch[i].record));
+    // The existing account of a line: `known` holds the batch's NIR lookups found in the store (and
+    // the accounts the batch itself creates, so a NIR repeated in the file is one account).
+    auto find_existing = [&](storage::Connection& c, std::size_t i,
+                             const std::unordered_map<std::string, std::int64_t>& known) -> std::optional<std::int64_t> {
+        const auto& r = batch[i].record;
+        if (r.nir) {
+            auto it = known.find(line_lookup[i]);
+            return it == known.end() ? std::nullopt : std::optional<std::int64_t>(it->second);
+        }
+        if (auto found = accounts.find_by_provisional_id(c, *r.provisional_id)) return found->id;
+        return std::nullopt;
     };
 
     // Existing accounts are left alone, and their passwords are not hashed again (a re-import of
     // a large file stays fast).
     std::vector<bool> already(batch.size());
     db_.read([&](storage::Connection& c) {
-        for (std::size_t i = 0; i < batch.size(); ++i) already[i] = find_existing(c, batch[i].record).has_value();
+        auto known = accounts.ids_by_nir_lookup(c, lookups);
+        for (std::size_t i = 0; i < batch.size(); ++i) already[i] = find_existing(c, i, known).has_value();
     });
 
     std::vector<std::optional<std::string>> hashes(batch.size());
@@ -266,13 +281,14 @@ void AccountImporter::import_batch(std::vector<Pending>& batch, unsigned hashing
         bool created = false;
         bool member_added = false;
     };
-    auto import_one = [&](storage::Connection& c, std::size_t i) {
+    auto import_one = [&](storage::Connection& c, std::size_t i, std::unordered_map<std::string, std::int64_t>& known) {
         const auto& r = batch[i].record;
         LineOutcome out;
         std::int64_t id = 0;
-        if (auto existing = find_existing(c, r)) id = existing->id;
+        if (auto existing = find_existing(c, i, known)) id = *existing;
         else {
             id = accounts.create(c, to_new_account(i), now);
+            if (r.nir) known.emplace(line_lookup[i], id);
             out.created = true;
         }
         if (r.dossier) out.member_added = add_membership(c, *r.dossier, id, now);
@@ -287,7 +303,8 @@ void AccountImporter::import_batch(std::vector<Pending>& batch, unsigned hashing
         std::size_t created = 0, unchanged = 0, members = 0;
         db_.transaction([&](storage::Connection& c) {
             created = unchanged = members = 0;
-            for (std::size_t i = 0; i < batch.size(); ++i) count(import_one(c, i), created, unchanged, members);
+            auto known = accounts.ids_by_nir_lookup(c, lookups);
+            for (std::size_t i = 0; i < batch.size(); ++i) count(import_one(c, i, known), created, unchanged, members);
         });
         report.created += created;
         report.unchanged += unchanged;
@@ -296,7 +313,11 @@ void AccountImporter::import_batch(std::vector<Pending>& batch, unsigned hashing
         // storage::StoreError or MembershipConflict: line by line, so a bad line costs only itself.
         for (std::size_t i = 0; i < batch.size(); ++i) {
             try {
-                auto outcome = db_.transaction([&](storage::Connection& c) { return import_one(c, i); });
+                auto outcome = db_.transaction([&](storage::Connection& c) {
+                    auto known = line_lookup[i].empty() ? std::unordered_map<std::string, std::int64_t>{}
+                                                        : accounts.ids_by_nir_lookup(c, {line_lookup[i]});
+                    return import_one(c, i, known);
+                });
                 count(outcome, report.created, report.unchanged, report.memberships_added);
             } catch (const MembershipConflict& e) {
                 report.failures.push_back({batch[i].line, e.what()});

@@ -196,6 +196,20 @@ TYPED_TEST(AccountsTest, PivotLookupFindsEveryHomonym) {
     EXPECT_TRUE(accounts.find_by_pivot_lookup("pivot-z").empty());
 }
 
+TYPED_TEST(AccountsTest, IdsByNirLookupAnswersABatchInOneQuery) {
+    auto& accounts = this->store().accounts();
+    NewAccount a;
+    a.nir_lookup = std::string("\x00binary\xfflookup", 14);
+    const auto first = accounts.create(a, t0);
+    a.nir_lookup = "lookup-2";
+    const auto second = accounts.create(a, t0);
+    auto ids = accounts.ids_by_nir_lookup({"unknown", "lookup-2", std::string("\x00binary\xfflookup", 14)});
+    ASSERT_EQ(ids.size(), 2u);
+    EXPECT_EQ(ids.at(std::string("\x00binary\xfflookup", 14)), first);
+    EXPECT_EQ(ids.at("lookup-2"), second);
+    EXPECT_TRUE(accounts.ids_by_nir_lookup({}).empty());
+}
+
 template <class B>
 class AuditLogTest : public StoreTest<B> {};
 TYPED_TEST_SUITE(AuditLogTest, Backends, BackendNames);
