@@ -21,6 +21,15 @@ TEST_F(CreationTest, IntroSaysThreeStepsAndFiveToTenMinutes) {
     EXPECT_TRUE(has(intro, "Commencer"));
 }
 
+// Without a configured FranceConnect provider the button would lead nowhere: it is not offered.
+TEST_F(CreationTest, IntroOffersNoFranceConnectWithoutTheProvider) {
+    ASSERT_TRUE(config_.providers.empty());
+    auto intro = get("/creer-mon-compte");
+    ASSERT_EQ(intro.status, 200);
+    EXPECT_FALSE(has(intro, "/franceconnect")) << intro.body;
+    EXPECT_FALSE(has(intro, "S'identifier avec")) << intro.body;
+}
+
 TEST_F(CreationTest, WithNirEndToEndCreatesAnAccountThatLogsInWithTheNewPassword) {
     auto page = begin();
     ASSERT_EQ(page.status, 200);
