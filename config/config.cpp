@@ -384,6 +384,14 @@ ProviderConfig read_provider(TableReader& t) {
         p.acr_values = *v;
     }
     if (auto v = t.get<std::string>("verified_nir_claim")) p.verified_nir_claim = *v;
+    auto claims = t.sub("claims");
+    for (const char* field : pivot_claim_fields) {
+        if (auto v = claims.get<std::string>(field)) {
+            if (v->empty()) claims.fail(field, "must name the provider's claim");
+            p.claim_names[field] = *v;
+        }
+    }
+    claims.reject_unknown();
     auto redirect = t.get<std::string>("redirect_uri");
     if (!redirect || !is_http_url(*redirect) || redirect->find('#') != std::string::npos)
         t.fail("redirect_uri", "is required: our http(s) callback, .../providers/" + p.name + "/callback");

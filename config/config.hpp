@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -147,11 +148,19 @@ struct ProviderConfig {
     bool userinfo_signed = true;
     std::string profile = "franceconnect_v2";  // | franceconnect_v1
     std::string verified_nir_claim;    // a claim carrying a NIR the provider vouches for; empty: none
+    // Claim mapping ([providers.claims]): pivot field → the claim that carries it at this provider,
+    // for the fields it names differently; FranceConnect's names otherwise (pivot_claim_fields).
+    std::map<std::string, std::string> claim_names;
     std::string redirect_uri;          // ours: .../providers/<name>/callback
     std::string post_logout_redirect_uri;  // ours: .../providers/<name>/logout-callback
     unsigned timeout_ms = 5000;
     std::string prompt = "login consent";
 };
+
+// The identity pivot's fields, under FranceConnect's claim names (SPEC.md §8), plus the contact
+// data a provider may give.
+inline constexpr const char* pivot_claim_fields[] = {"given_name", "family_name",  "birthdate",         "gender",
+                                                     "birthplace", "birthcountry", "preferred_username", "email"};
 
 struct DevelopmentConfig {
     // Imported at every start (idempotent): the demo accounts of the run command.

@@ -43,6 +43,16 @@ bool has_control_characters(std::string_view text) {
 
 }  // namespace
 
+nlohmann::json with_pivot_names(const nlohmann::json& claims, const std::map<std::string, std::string>& claim_names) {
+    if (claim_names.empty() || !claims.is_object()) return claims;
+    nlohmann::json out = claims;
+    for (const auto& [field, claim] : claim_names) {
+        out.erase(field);
+        if (auto it = claims.find(claim); it != claims.end()) out[field] = *it;
+    }
+    return out;
+}
+
 bool is_birthplace_code(std::string_view code) noexcept {
     if (code.size() != 5) return false;
     const bool department = (code[0] == '2' && (code[1] == 'A' || code[1] == 'B')) ||

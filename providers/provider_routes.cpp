@@ -177,7 +177,8 @@ http::Response callback(const http::Request& request, AccountContext& ctx, Upstr
     auto done = provider.finish(*pending, params, now);
     if (!done) return refuse(done.error().reason, done.error().message, pending->interaction_id, live.client_id);
 
-    auto person = person_from_pivot(done->identity.claims);
+    const auto pivot_claims = with_pivot_names(done->identity.claims, config.claim_names);
+    auto person = person_from_pivot(pivot_claims);
     if (!person)
         return refuse("pivot_invalid",
                       "Les informations d'identité transmises par " + config.label + " sont incomplètes.",
@@ -201,8 +202,8 @@ http::Response callback(const http::Request& request, AccountContext& ctx, Upstr
         identity.subject = done->identity.sub;
         identity.person = *person;
         identity.verified_nir = claims.verified_nir;
-        if (auto email = done->identity.claims.find("email");
-            email != done->identity.claims.end() && email->is_string() && !email->get<std::string>().empty())
+        if (auto email = pivot_claims.find("email");
+            email != pivot_claims.end() && email->is_string() && !email->get<std::string>().empty())
             identity.email = email->get<std::string>();
         identity.acr = done->identity.acr;
         identity.amr = done->identity.amr.empty() ? std::vector<std::string>{"fc"} : done->identity.amr;

@@ -17,6 +17,7 @@
 #include "oidc/jose/jws.hpp"
 #include "oidc/keys/private_key.hpp"
 #include "providers/browser_state.hpp"
+#include "providers/identity_pivot.hpp"
 #include "providers/upstream_client.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
@@ -95,6 +96,36 @@ TEST(ProviderRegistry, ErrorsNameTheKey) {
     auto v1 = config::load_text(provider_toml("profile = \"franceconnect_v1\"\n"), "test.toml").providers[0];
     EXPECT_EQ(v1.id_token_algorithms, (std::vector<std::string>{"HS256"}));
     EXPECT_FALSE(v1.userinfo_signed);
+}
+
+// Another provider (ameli, impots) may name pivot fields otherwise: [providers.claims].
+TEST(ProviderRegistry, ClaimMappingRenamesPivotFields) {
+    auto p = config::load_text(provider_toml("[providers.claims]\ngiven_name = \"prenoms\"\n"
+                                             "birthdate = \"date_naissance\"\n"),
+                               "test.toml")
+                 .providers[0];
+    EXPECT_EQ(p.claim_names, (std::map<std::string, std::string>{{"birthdate", "date_naissance"},
+                                                                 {"given_name", "prenoms"}}));
+    EXPECT_EQ(error_key(provider_toml("[providers.claims]\nnir = \"x\"\n")), "providers[0].claims.nir: unknown key");
+    EXPECT_EQ(error_key(provider_toml("[providers.claims]\nemail = \"\"\n")),
+              "providers[0].claims.email: must name the provider's claim");
+
+    const nlohmann::json upstream{{"prenoms", "Léa Marie"}, {"family_name", "FICTIF"}, {"date_naissance", "1990-05-17"},
+                                  {"birthdate", "1900-01-01"}, {"gender", "female"},   {"birthplace", "75056"},
+                                  {"birthcountry", "99100"}};
+    auto mapped = with_pivot_names(upstream, p.claim_names);
+    auto person = person_from_pivot(mapped);
+    ASSERT_TRUE(person.has_value()) << person.error().message;
+    EXPECT_EQ(person->first_names, "Léa Marie");
+    // A mapped field comes from its mapped claim only, never from a same-named stray claim.
+    EXPECT_EQ(person->birth_date, "1990-05-17");
+    EXPECT_EQ(person->birth_name, "FICTIF");
+    // Without its mapped claim the field is missing, and the pivot is refused.
+    auto without = upstream;
+    without.erase("date_naissance");
+    EXPECT_FALSE(person_from_pivot(with_pivot_names(without, p.claim_names)).has_value());
+    // FranceConnect's own names need no mapping.
+    EXPECT_EQ(with_pivot_names(upstream, {}), upstream);
 }
 
 // ---------------------------------------------------------------------------------------------
