@@ -4,22 +4,13 @@
 #include <nlohmann/json.hpp>
 
 #include "account/creation/identity_document.hpp"
+#include "core/text.hpp"
 
 namespace caf::account::creation {
 namespace {
 
-std::string trim(std::string_view s) {
-    auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos) return {};
-    auto e = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(b, e - b + 1));
-}
-
-std::string upper_ascii(std::string s) {
-    for (auto& c : s)
-        if (c >= 'a' && c <= 'z') c = char(c - 'a' + 'A');
-    return s;
-}
+using text::trim;
+using text::upper_ascii;
 
 bool digits(std::string_view s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos; }
 

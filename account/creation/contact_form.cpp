@@ -3,23 +3,12 @@
 
 #include <algorithm>
 
+#include "core/text.hpp"
+
 namespace caf::account::creation {
-namespace {
 
-std::string trim(std::string_view s) {
-    auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos) return {};
-    auto e = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(b, e - b + 1));
-}
-
-std::string lower_ascii(std::string s) {
-    for (auto& c : s)
-        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-    return s;
-}
-
-}  // namespace
+using text::lower_ascii;
+using text::trim;
 
 std::string phone_digits(std::string_view typed) {
     std::string out;

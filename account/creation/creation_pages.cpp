@@ -205,11 +205,7 @@ http::Response render(const http::Request& request, CreationContext& ctx, const 
         case Stage::password: {
             page = "account_creation_password";
             title = "Choisir son mot de passe";
-            nlohmann::json items = nlohmann::json::array();
-            for (auto rule : {PasswordRule::length, PasswordRule::digit, PasswordRule::lower_case,
-                              PasswordRule::upper_case, PasswordRule::letters_and_digits_only})
-                items.push_back({{"rule", static_cast<int>(rule)}, {"label", label(rule)}});
-            data["checklist"] = items;
+            data["checklist"] = password_checklist();
             data["scripts"].push_back("/static/mot-de-passe.js");
             break;
         }

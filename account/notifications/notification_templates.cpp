@@ -6,17 +6,13 @@
 #include <stdexcept>
 
 #include "core/mustache_template.hpp"
+#include "core/text.hpp"
 
 namespace caf::account {
 
 namespace {
 
-std::string trim(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-    std::size_t start = 0;
-    while (start < s.size() && (s[start] == '\n' || s[start] == '\r' || s[start] == ' ')) ++start;
-    return s.substr(start);
-}
+using text::trim;
 
 }  // namespace
 

@@ -4,9 +4,18 @@
 #include <nlohmann/json.hpp>
 
 #include "account/account_routes.hpp"
+#include "account/password/password_policy.hpp"
 #include "core/html_templates.hpp"
 
 namespace caf::account {
+
+nlohmann::json password_checklist() {
+    nlohmann::json items = nlohmann::json::array();
+    for (auto rule : {PasswordRule::length, PasswordRule::digit, PasswordRule::lower_case, PasswordRule::upper_case,
+                      PasswordRule::letters_and_digits_only})
+        items.push_back({{"rule", static_cast<int>(rule)}, {"label", label(rule)}});
+    return items;
+}
 
 std::optional<std::string> interaction_param(const http::Request& request) {
     auto id = http::find_param(request.query_params(), "interaction");

@@ -25,6 +25,10 @@ std::optional<std::string> interaction_param(const http::Request& request);
 std::string with_interaction(std::string_view path, const std::optional<std::string>& interaction,
                              std::string_view extra = {});
 
+// The password checklist of every new-password form (creation, change, recovery, first
+// connection): [{"rule", "label"}] in PasswordRule order, read by web/static/mot-de-passe.js.
+nlohmann::json password_checklist();
+
 // 403: the form's CSRF token is missing or wrong (an old tab, cookies refused, a forged post).
 http::Response refused_form_page(const HtmlTemplates& pages, const std::optional<std::string>& interaction);
 

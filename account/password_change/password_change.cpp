@@ -31,15 +31,11 @@ session::SsoSessions sso(AccountContext& ctx) {
 http::Response render(const http::Request& request, AccountContext& ctx, const std::vector<std::string>& errors,
                       std::optional<std::string> current_error, int status) {
     auto issued = ctx.csrf.issue(request, csrf_purpose);
-    nlohmann::json checklist = nlohmann::json::array();
-    for (auto rule : {PasswordRule::length, PasswordRule::digit, PasswordRule::lower_case, PasswordRule::upper_case,
-                      PasswordRule::letters_and_digits_only})
-        checklist.push_back({{"rule", static_cast<int>(rule)}, {"label", label(rule)}});
     nlohmann::json data{{"title", errors.empty() && !current_error ? "Modifier mon mot de passe"
                                                                    : "Erreur — Modifier mon mot de passe"},
                         {"csrf_field", CsrfGuard::field_name},
                         {"csrf_token", issued.token},
-                        {"checklist", checklist},
+                        {"checklist", password_checklist()},
                         {"scripts", {"/static/mot-de-passe.js"}}};
     if (!errors.empty()) data["errors"] = errors;
     data["has_errors"] = !errors.empty();

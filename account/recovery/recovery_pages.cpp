@@ -145,14 +145,6 @@ http::Response no_channel(AccountContext& ctx) {
                         "/connexion", "Revenir à la connexion");
 }
 
-nlohmann::json checklist() {
-    nlohmann::json items = nlohmann::json::array();
-    for (auto rule : {PasswordRule::length, PasswordRule::digit, PasswordRule::lower_case, PasswordRule::upper_case,
-                      PasswordRule::letters_and_digits_only})
-        items.push_back({{"rule", static_cast<int>(rule)}, {"label", label(rule)}});
-    return items;
-}
-
 http::Response render_step(const http::Request& request, AccountContext& ctx, const RecoveryRequest& r,
                            const Feedback& feedback, int status) {
     if (r.stage == RecoveryStage::choose_channel && (r.channels.empty() || !ctx.codes)) return no_channel(ctx);
@@ -194,7 +186,7 @@ http::Response render_step(const http::Request& request, AccountContext& ctx, co
         }
         case RecoveryStage::new_password:
             page = "account_recovery_password";
-            data["checklist"] = checklist();
+            data["checklist"] = password_checklist();
             data["scripts"].push_back("/static/mot-de-passe.js");
             break;
     }

@@ -80,14 +80,6 @@ http::Response no_pending_login(AccountContext& ctx) {
     return response;
 }
 
-nlohmann::json checklist() {
-    nlohmann::json items = nlohmann::json::array();
-    for (auto rule : {PasswordRule::length, PasswordRule::digit, PasswordRule::lower_case, PasswordRule::upper_case,
-                      PasswordRule::letters_and_digits_only})
-        items.push_back({{"rule", static_cast<int>(rule)}, {"label", label(rule)}});
-    return items;
-}
-
 http::Response render(const http::Request& request, AccountContext& ctx, const LoadedLogin& loaded,
                       const Feedback& feedback, int status) {
     const auto& p = loaded.login;
@@ -127,7 +119,7 @@ http::Response render(const http::Request& request, AccountContext& ctx, const L
         case Stage::legacy_password:
             page = "account_step_password";
             title = stage == Stage::legacy_password ? "Choisir son mot de passe" : "Modifier mon mot de passe";
-            data["checklist"] = checklist();
+            data["checklist"] = password_checklist();
             data["scripts"].push_back("/static/mot-de-passe.js");
             if (stage == Stage::legacy_password) {
                 data["step_number"] = "2";
