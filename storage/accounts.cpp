@@ -8,8 +8,8 @@ namespace {
 constexpr std::string_view select_account =
     "SELECT id, nir_lookup, nir_sealed, provisional_id, password_hash, password_changed_at, "
     "legacy_password, cgu_version, civil_status_sealed, pivot_lookup, email_sealed, "
-    "email_verified, phone_sealed, phone_verified, address_sealed, documents_required, status, "
-    "created_at, updated_at FROM accounts ";
+    "email_verified, phone_sealed, phone_verified, address_sealed, documents_required, identity_verified, "
+    "status, created_at, updated_at FROM accounts ";
 
 Account to_account(const Row& r) {
     Account a;
@@ -29,6 +29,7 @@ Account to_account(const Row& r) {
     a.phone_verified = r.boolean("phone_verified");
     a.address_sealed = r.optional_blob("address_sealed");
     a.documents_required = r.boolean("documents_required");
+    a.identity_verified = r.boolean("identity_verified");
     a.status = r.text("status");
     a.created_at = r.integer("created_at");
     a.updated_at = r.integer("updated_at");
@@ -48,14 +49,14 @@ std::int64_t Accounts::create(Connection& c, const NewAccount& a, std::int64_t n
     c.exec("INSERT INTO accounts (nir_lookup, nir_sealed, provisional_id, password_hash, "
            "password_changed_at, legacy_password, cgu_version, civil_status_sealed, pivot_lookup, "
            "email_sealed, email_verified, phone_sealed, phone_verified, address_sealed, "
-           "documents_required, status, created_at, updated_at) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+           "documents_required, identity_verified, status, created_at, updated_at) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
            {nullable_blob(a.nir_lookup), nullable_blob(a.nir_sealed), nullable(a.provisional_id),
             nullable(a.password_hash), nullable(a.password_changed_at), boolean(a.legacy_password),
             nullable(a.cgu_version), nullable_blob(a.civil_status_sealed),
             nullable_blob(a.pivot_lookup), nullable_blob(a.email_sealed), boolean(a.email_verified),
             nullable_blob(a.phone_sealed), boolean(a.phone_verified), nullable_blob(a.address_sealed),
-            boolean(a.documents_required), a.status, now, now});
+            boolean(a.documents_required), boolean(a.identity_verified), a.status, now, now});
     return c.last_insert_id();
 }
 
@@ -137,7 +138,8 @@ bool Accounts::accept_cgu(Connection& c, std::int64_t id, const std::string& ver
 
 bool Accounts::attach_nir(Connection& c, std::int64_t id, const std::string& nir_lookup,
                           const std::string& nir_sealed, std::int64_t now) {
-    return c.exec("UPDATE accounts SET nir_lookup = ?, nir_sealed = ?, updated_at = ? WHERE id = ?",
+    return c.exec("UPDATE accounts SET nir_lookup = ?, nir_sealed = ?, identity_verified = 1, updated_at = ? "
+                  "WHERE id = ?",
                   {Blob{nir_lookup}, Blob{nir_sealed}, now, id}) == 1;
 }
 
@@ -150,6 +152,11 @@ bool Accounts::update_civil_status(Connection& c, std::int64_t id, const std::st
 bool Accounts::set_documents_required(Connection& c, std::int64_t id, bool required, std::int64_t now) {
     return c.exec("UPDATE accounts SET documents_required = ?, updated_at = ? WHERE id = ?",
                   {boolean(required), now, id}) == 1;
+}
+
+bool Accounts::set_identity_verified(Connection& c, std::int64_t id, bool verified, std::int64_t now) {
+    return c.exec("UPDATE accounts SET identity_verified = ?, updated_at = ? WHERE id = ?",
+                  {boolean(verified), now, id}) == 1;
 }
 
 bool Accounts::set_status(Connection& c, std::int64_t id, const std::string& status, std::int64_t now) {

@@ -31,6 +31,10 @@ struct NewAccount {
     bool phone_verified = false;
     std::optional<std::string> address_sealed;  // postal address, for letters
     bool documents_required = false;            // declared no French identity document
+    // The CAF vouches for the civil status: imported from its records, or a NIR attached or
+    // checked by the back office. Only such accounts are linked to a provider's identity by the
+    // pivot alone; anyone can type a name and a birth date into the creation wizard.
+    bool identity_verified = false;
     std::string status = "active";
 };
 
@@ -82,6 +86,7 @@ public:
                              const std::optional<std::string>& pivot_lookup, std::int64_t now);
     bool set_documents_required(Connection& c, std::int64_t id, bool required, std::int64_t now);
     bool set_status(Connection& c, std::int64_t id, const std::string& status, std::int64_t now);
+    bool set_identity_verified(Connection& c, std::int64_t id, bool verified, std::int64_t now);
 
     // One-transaction forms.
     std::int64_t create(const NewAccount& a, std::int64_t now) {

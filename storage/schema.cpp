@@ -247,6 +247,16 @@ R"(CREATE TABLE IF NOT EXISTS client_assertion_jtis (
         {7, "audit log index on the actor", {
 "CREATE INDEX {if_not_exists}audit_log_actor ON audit_log (actor_id, id)",
         }},
+        // Whether the CAF vouches for the account's civil status (storage/accounts.hpp). Accounts
+        // that existed before: the self-created ones (audited account.created) are not vouched
+        // for unless the back office attached a NIR since (nir.attached); the others came from
+        // the CAF's records.
+        {8, "accounts whose identity the CAF vouches for", {
+"ALTER TABLE accounts ADD COLUMN {if_not_exists}identity_verified {int} NOT NULL DEFAULT 0",
+"UPDATE accounts SET identity_verified = 1 WHERE id NOT IN "
+"(SELECT account_id FROM audit_log WHERE action = 'account.created' AND account_id IS NOT NULL) "
+"OR id IN (SELECT account_id FROM audit_log WHERE action = 'nir.attached' AND account_id IS NOT NULL)",
+        }},
     };
     return all;
 }

@@ -97,6 +97,7 @@ json account_json(AdminContext& ctx, storage::Connection& c, const storage::Acco
              {"phone_verified", a.phone_verified},
              {"postal_address", optional_opened(p, PersonalDataKind::postal_address, a.address_sealed)},
              {"status", a.status},
+             {"identity_verified", a.identity_verified},
              {"legacy_password", a.legacy_password},
              {"has_password", a.password_hash.has_value()},
              {"cgu_version", a.cgu_version ? json(*a.cgu_version) : json(nullptr)},
@@ -231,6 +232,20 @@ AdminResult update_contact(AdminContext& ctx, const ApiCaller& caller, std::int6
         }
         accounts.update_contact(c, account_id, contact, now);
         audit(c, ctx.db, caller, "account_contact", account_id, std::move(details), now);
+        auto updated = accounts.find(c, account_id);
+        return account_json(ctx, c, *updated, now);
+    });
+}
+
+AdminResult set_identity_verified(AdminContext& ctx, const ApiCaller& caller, std::int64_t account_id, bool verified) {
+    const auto now = now_of(ctx);
+    return ctx.db.transaction([&](storage::Connection& c) -> AdminResult {
+        storage::Accounts accounts(ctx.db);
+        auto account = accounts.find_for_update(c, account_id);
+        if (!account) return not_found(account_missing(account_id));
+        accounts.set_identity_verified(c, account_id, verified, now);
+        audit(c, ctx.db, caller, "account_identity", account_id,
+              {{"verified", verified}, {"was_verified", account->identity_verified}}, now);
         auto updated = accounts.find(c, account_id);
         return account_json(ctx, c, *updated, now);
     });

@@ -49,6 +49,9 @@ AdminResult lookup_account(AdminContext& ctx, const ApiCaller& caller, const Acc
 AdminResult attach_nir(AdminContext& ctx, const ApiCaller& caller, std::int64_t account_id, const std::string& nir);
 AdminResult update_contact(AdminContext& ctx, const ApiCaller& caller, std::int64_t account_id,
                            const ContactUpdate& update);
+// The back office checked the civil status (true) or withdraws that (false): only vouched
+// accounts are linked to a provider's identity by the pivot alone.
+AdminResult set_identity_verified(AdminContext& ctx, const ApiCaller& caller, std::int64_t account_id, bool verified);
 AdminResult unlock_account(AdminContext& ctx, const ApiCaller& caller, std::int64_t account_id);
 AdminResult revoke_account(AdminContext& ctx, const ApiCaller& caller, std::int64_t account_id);
 

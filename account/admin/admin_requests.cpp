@@ -155,6 +155,16 @@ expected<storage::MemberRole, RequestError> parse_member_role_body(std::string_v
     return *role;
 }
 
+expected<bool, RequestError> parse_identity_body(std::string_view body) {
+    auto j = parse_json_object(body);
+    if (!j) return unexpected<RequestError>{j.error()};
+    for (const auto& [key, value] : j->items())
+        if (key != "verified") return bad(key, "unknown field");
+    auto it = j->find("verified");
+    if (it == j->end() || !it->is_boolean()) return bad("verified", "a boolean is required");
+    return it->get<bool>();
+}
+
 expected<ContactUpdate, RequestError> parse_contact_update(std::string_view body) {
     auto j = parse_json_object(body);
     if (!j) return unexpected<RequestError>{j.error()};

@@ -48,6 +48,9 @@ expected<nlohmann::json, RequestError> parse_json_object(std::string_view body);
 // {"nir": "…"} (13 characters, key optional, spaces allowed) → the canonical 13 characters.
 expected<std::string, RequestError> parse_nir_body(std::string_view body);
 
+// {"verified": true|false}: whether the back office vouches for the account's civil status.
+expected<bool, RequestError> parse_identity_body(std::string_view body);
+
 // POST /admin/v1/accounts/lookup: {"nir": "…"} or {"provisional_id": "P…"}, one of them.
 struct AccountLookup {
     std::optional<std::string> nir;             // canonical

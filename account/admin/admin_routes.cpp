@@ -69,6 +69,11 @@ Call account_post(AdminContext& ctx, const ApiCaller& caller, const http::Reques
         if (!nir) return {"account_nir", id, rejected(nir.error())};
         return {"account_nir", id, attach_nir(ctx, caller, id, *nir)};
     }
+    if (target->operation == "identity") {
+        auto verified = parse_identity_body(request.body);
+        if (!verified) return {"account_identity", id, rejected(verified.error())};
+        return {"account_identity", id, set_identity_verified(ctx, caller, id, *verified)};
+    }
     if (target->operation == "unlock") return {"account_unlock", id, unlock_account(ctx, caller, id)};
     if (target->operation == "revoke") return {"account_revoke", id, revoke_account(ctx, caller, id)};
     return not_found_call();

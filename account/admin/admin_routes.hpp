@@ -21,6 +21,7 @@ inline constexpr std::size_t import_body_limit = 128u * 1024u * 1024u;
 // POST   /admin/v1/accounts/lookup                     {"nir"} or {"provisional_id"} → the account
 // POST   /admin/v1/accounts/{id}/nir                   {"nir"}: attach to a provisional account
 // PUT    /admin/v1/accounts/{id}/contact   (or PATCH)  {"email", "phone", …_verified}
+// POST   /admin/v1/accounts/{id}/identity              {"verified"}: the back office vouches for the civil status
 // POST   /admin/v1/accounts/{id}/unlock                lockout counters reset
 // POST   /admin/v1/accounts/{id}/revoke                sessions, refresh and access tokens revoked
 // POST   /admin/v1/dossiers                            {"numero"}

@@ -185,6 +185,7 @@ storage::NewAccount new_account_of(const ImportRecord& r, const PersonalDataProt
     a.phone_verified = r.phone && r.phone_verified;
     if (r.postal_address) a.address_sealed = protector.seal(PersonalDataKind::postal_address, *r.postal_address);
     a.documents_required = r.documents_required;
+    a.identity_verified = true;  // the CAF's own records
     return a;
 }
 

@@ -1,6 +1,8 @@
 // Resolution order of SPEC.md §8 over the store; every link written here is audited.
 #include "account/linking/external_links.hpp"
 
+#include "account/notifications/notifier.hpp"
+#include "core/crypto.hpp"
 #include "core/login_contract.hpp"
 #include "storage/accounts.hpp"
 #include "storage/audit_log.hpp"
@@ -27,6 +29,14 @@ void audit(storage::Connection& c, storage::Database& db, std::int64_t account_i
 }
 
 bool usable(const storage::Account& account) { return account.status == "active"; }
+
+// An automatic link needs more than an identity: anyone can create an account in someone else's
+// name (a captcha and the parents' names suffice), and that account must not capture the real
+// person's first FranceConnect login. Only accounts the CAF vouches for are linked without the
+// password; any other match goes to the choice page ("J'ai déjà un compte" asks the password).
+bool linkable_without_password(const storage::Account& account) {
+    return usable(account) && account.identity_verified;
+}
 
 // The id of the account's newest audit entry `action` about `provider` (0 when none).
 std::int64_t newest_entry(storage::Connection& c, storage::Database& db, std::int64_t account_id,
@@ -74,6 +84,37 @@ void link_external_identity(storage::Connection& c, storage::Database& db, std::
           {{"provider", provider}, {"how", how}, {"subject_digest", subject_digest(subject)}}, now);
 }
 
+bool pivot_agrees(const PersonalDataProtector& protector, const storage::Account& account, const PersonRecord& person) {
+    if (!account.pivot_lookup) return false;
+    return crypto::constant_time_equal(*account.pivot_lookup,
+                                       protector.lookup(PersonalDataKind::civil_status, pivot_key(person)));
+}
+
+void link_with_password(storage::Connection& c, storage::Database& db, const PersonalDataProtector& protector,
+                        const storage::Account& account, const std::string& provider,
+                        const std::string& provider_label, const std::string& subject, TimePoint now) {
+    link_external_identity(c, db, account.id, provider, subject, "password", to_unix_seconds(now));
+    if (auto contact = owner_contact(protector, account)) {
+        storage::Notifications queue(db);
+        Notifier(queue, protector)
+            .enqueue(c, external_link_created_message(contact->channel, contact->recipient, provider_label, account.id),
+                     now);
+    }
+}
+
+std::int64_t drop_external_links(storage::Connection& c, storage::Database& db, std::int64_t account_id,
+                                 const std::string& reason, std::int64_t now) {
+    storage::ExternalLinks links(db);
+    std::int64_t removed = 0;
+    for (const auto& link : links.list_of_account(c, account_id)) {
+        if (!links.unlink(c, account_id, link.provider, link.subject)) continue;
+        audit(c, db, account_id, "external_link.removed",
+              {{"provider", link.provider}, {"subject_digest", subject_digest(link.subject)}, {"reason", reason}}, now);
+        ++removed;
+    }
+    return removed;
+}
+
 ResolvedIdentity resolve_external_identity(storage::Database& db, const PersonalDataProtector& protector,
                                            const ExternalIdentityClaims& identity, std::int64_t now) {
     const auto nir_lookup = identity.verified_nir
@@ -89,13 +130,13 @@ ResolvedIdentity resolve_external_identity(storage::Database& db, const Personal
             return {Resolution::known_link, known->account_id};
         if (nir_lookup) {
             auto account = accounts.find_by_nir_lookup(c, *nir_lookup);
-            if (account && usable(*account) && !opted_out(c, db, account->id, identity.provider)) {
+            if (account && linkable_without_password(*account) && !opted_out(c, db, account->id, identity.provider)) {
                 link_external_identity(c, db, account->id, identity.provider, identity.subject, "verified_nir", now);
                 return {Resolution::verified_nir, account->id};
             }
         }
         auto matches = accounts.find_by_pivot_lookup(c, pivot_lookup);
-        std::erase_if(matches, [](const storage::Account& a) { return !usable(a); });
+        std::erase_if(matches, [](const storage::Account& a) { return !linkable_without_password(a); });
         if (matches.size() > 1) return {Resolution::ambiguous, std::nullopt};
         if (matches.empty() || opted_out(c, db, matches[0].id, identity.provider))
             return {Resolution::no_match, std::nullopt};

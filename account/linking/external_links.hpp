@@ -1,7 +1,9 @@
 // Linking an external identity (provider, sub) to a CAF account (SPEC.md §8, steps 1, 2 and 4):
 // a known link; else a provider-verified NIR; else a unique exact match of the identity pivot
 // (account::pivot_key, so birthplace is not compared for people born abroad). Never the e-mail.
-// Several matches: no automatic link. Every link and unlink is audited, without the NIR.
+// Several matches: no automatic link. Only accounts whose identity the CAF vouches for
+// (storage::Account::identity_verified) are linked automatically; a match on any other goes to
+// the choice page like no match at all. Every link and unlink is audited, without the NIR.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +13,8 @@
 
 #include "account/identity/person_record.hpp"
 #include "account/personal_data/personal_data_protector.hpp"
+#include "core/clock.hpp"
+#include "storage/accounts.hpp"
 #include "storage/database.hpp"
 
 namespace caf::account::linking {
@@ -45,6 +49,21 @@ ResolvedIdentity resolve_external_identity(storage::Database& db, const Personal
 void link_external_identity(storage::Connection& c, storage::Database& db, std::int64_t account_id,
                             const std::string& provider, const std::string& subject, const std::string& how,
                             std::int64_t now);
+
+// Step 3's condition before "J'ai déjà un compte" links: the provider's pivot agrees with the
+// account's état civil, under the normalisation of the automatic match (pivot_key). A password
+// alone must not tie someone else's identity to an account. No état civil: no agreement.
+bool pivot_agrees(const PersonalDataProtector& protector, const storage::Account& account, const PersonRecord& person);
+
+// Step 3 proved by the password: links (as link_external_identity, how = "password") and queues
+// the owner's notice "votre compte a été associé à <provider_label>" in the caller's transaction.
+void link_with_password(storage::Connection& c, storage::Database& db, const PersonalDataProtector& protector,
+                        const storage::Account& account, const std::string& provider,
+                        const std::string& provider_label, const std::string& subject, TimePoint now);
+
+// Every link of the account removed and audited with `reason` (a password reset): the number.
+std::int64_t drop_external_links(storage::Connection& c, storage::Database& db, std::int64_t account_id,
+                                 const std::string& reason, std::int64_t now);
 
 // Step 4: the owner removes a link; audited. False when it is not theirs.
 bool unlink_external_identity(storage::Database& db, std::int64_t account_id, const std::string& provider,

@@ -19,6 +19,8 @@
 #include "account/session/sso_session.hpp"
 #include "account/steps/pending_login.hpp"
 #include "core/login_contract.hpp"
+#include "storage/accounts.hpp"
+#include "storage/audit_log.hpp"
 #include "storage/error.hpp"
 #include "storage/external_links.hpp"
 
@@ -93,18 +95,49 @@ http::Response render_choice(const http::Request& request, AccountContext& ctx, 
     return no_store(std::move(response));
 }
 
-// "J'ai déjà un compte" proved: linked, the pending identity gone, logged in through the provider.
+// The password was right but the account is someone else's état civil: nothing linked, no
+// session, and the owner's account is left as it was. Audited, without personal data.
+http::Response pivot_disagrees(AccountContext& ctx, const PendingExternalIdentity& p, std::int64_t account_id,
+                               TimePoint now) {
+    ctx.db.transaction([&](storage::Connection& c) {
+        storage::NewAuditEntry entry;
+        entry.at = to_unix_seconds(now);
+        entry.actor_type = "account";
+        entry.actor_id = std::to_string(account_id);
+        entry.action = "external_link.refused";
+        entry.account_id = account_id;
+        entry.details = {{"provider", p.provider}, {"reason", "pivot_mismatch"}};
+        storage::AuditLog(ctx.db).append(c, entry);
+    });
+    auto response = ctx.pages.page(
+        409, "account_message",
+        {{"title", "Association impossible"},
+         {"heading", "Association impossible"},
+         {"message", "L'identité transmise par " + p.provider_label +
+                         " ne correspond pas à l'état civil de ce compte Caf : nous ne pouvons pas les associer. "
+                         "Vérifiez le numéro de Sécurité sociale saisi, ou connectez-vous avec votre numéro de "
+                         "Sécurité sociale et votre mot de passe. Si votre état civil est inexact, contactez votre Caf."},
+         {"link_href", with_interaction(login::login_path, p.interaction_id)},
+         {"link_text", "Revenir à la connexion"}});
+    response.headers.add("Set-Cookie", PendingExternalIdentities::clearing_cookie());
+    return no_store(std::move(response));
+}
+
+// "J'ai déjà un compte" proved: linked if the pivot agrees, the owner told, the pending identity
+// gone, logged in through the provider.
 http::Response link_and_log_in(const http::Request& request, AccountContext& ctx, const LoadedExternalIdentity& loaded,
                                const password_login::Authenticated& ok) {
     const auto now = ctx.clock.now();
     const auto& p = loaded.identity;
+    auto account = storage::Accounts(ctx.db).find(ok.account_id);
+    if (!account || !pivot_agrees(ctx.protector, *account, p.person)) return pivot_disagrees(ctx, p, ok.account_id, now);
     LoginToComplete login{ok.account_id, p.interaction_id, p.client_id, p.amr, p.acr, p.provider,
                           session::UpstreamLogin{p.provider, p.id_token}};
     auto pending = pending_identities(ctx);
     FinishedLogin finished;
     try {
         finished = finish_login(request, ctx, login, ok.pending, now, [&](storage::Connection& c) {
-            link_external_identity(c, ctx.db, ok.account_id, p.provider, p.subject, "password", to_unix_seconds(now));
+            link_with_password(c, ctx.db, ctx.protector, *account, p.provider, p.provider_label, p.subject, now);
             pending.remove(c, loaded.id);
         });
     } catch (const storage::StoreError& e) {

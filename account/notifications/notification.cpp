@@ -15,12 +15,13 @@ constexpr std::array<std::pair<NotificationChannel, std::string_view>, 3> channe
     {NotificationChannel::letter, "letter"},
 }};
 
-constexpr std::array<std::pair<NotificationTemplate, std::string_view>, 5> template_names{{
+constexpr std::array<std::pair<NotificationTemplate, std::string_view>, 6> template_names{{
     {NotificationTemplate::freeze, "notification_freeze"},
     {NotificationTemplate::code, "notification_code"},
     {NotificationTemplate::account_created, "notification_account_created"},
     {NotificationTemplate::password_changed, "notification_password_changed"},
     {NotificationTemplate::provisional_id, "notification_provisional_id"},
+    {NotificationTemplate::external_link_created, "notification_external_link"},
 }};
 
 Notification make(NotificationChannel channel, std::string recipient, NotificationTemplate t, nlohmann::json data,
@@ -106,6 +107,12 @@ Notification password_changed_message(NotificationChannel channel, std::string r
                                       std::optional<std::int64_t> account_id) {
     return make(channel, std::move(recipient), NotificationTemplate::password_changed, nlohmann::json::object(),
                 account_id);
+}
+
+Notification external_link_created_message(NotificationChannel channel, std::string recipient,
+                                           std::string provider_label, std::optional<std::int64_t> account_id) {
+    return make(channel, std::move(recipient), NotificationTemplate::external_link_created,
+                {{"provider", std::move(provider_label)}}, account_id);
 }
 
 Notification provisional_id_message(NotificationChannel channel, std::string recipient, std::string provisional_id,

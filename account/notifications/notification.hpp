@@ -22,7 +22,7 @@ std::optional<NotificationChannel> parse_notification_channel(std::string_view t
 PersonalDataKind recipient_kind(NotificationChannel channel) noexcept;
 
 // One template per message, web/templates/<name>.mustache.
-enum class NotificationTemplate { freeze, code, account_created, password_changed, provisional_id };
+enum class NotificationTemplate { freeze, code, account_created, password_changed, provisional_id, external_link_created };
 
 std::string_view to_string(NotificationTemplate t) noexcept;  // "notification_freeze", ...
 std::optional<NotificationTemplate> parse_notification_template(std::string_view text) noexcept;
@@ -56,6 +56,11 @@ Notification account_created_message(NotificationChannel channel, std::string re
                                      std::optional<std::int64_t> account_id = std::nullopt);
 Notification password_changed_message(NotificationChannel channel, std::string recipient,
                                       std::optional<std::int64_t> account_id = std::nullopt);
+// "Votre compte Mon Compte a été associé à FranceConnect" (§8 step 3): the owner learns of every
+// link made with the password, in case it was not them.
+Notification external_link_created_message(NotificationChannel channel, std::string recipient,
+                                           std::string provider_label,
+                                           std::optional<std::int64_t> account_id = std::nullopt);
 // "Identifiant provisoire oublié ?" (§6).
 Notification provisional_id_message(NotificationChannel channel, std::string recipient, std::string provisional_id,
                                     std::optional<std::int64_t> account_id = std::nullopt);

@@ -23,7 +23,8 @@ struct NotificationTemplates::Compiled {
 
 NotificationTemplates::NotificationTemplates(const std::filesystem::path& dir) {
     for (auto t : {NotificationTemplate::freeze, NotificationTemplate::code, NotificationTemplate::account_created,
-                   NotificationTemplate::password_changed, NotificationTemplate::provisional_id}) {
+                   NotificationTemplate::password_changed, NotificationTemplate::provisional_id,
+                   NotificationTemplate::external_link_created}) {
         const auto file = dir / (std::string(to_string(t)) + ".mustache");
         std::ifstream in(file, std::ios::binary);
         if (!in) throw std::runtime_error(file.string() + ": cannot read the message template");

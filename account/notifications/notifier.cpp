@@ -14,6 +14,16 @@ std::string seal_payload(const PersonalDataProtector& protector, NotificationCha
     return protector.seal(recipient_kind(channel), payload.dump());
 }
 
+std::optional<OwnerContact> owner_contact(const PersonalDataProtector& protector, const storage::Account& account) {
+    if (account.email_sealed)
+        if (auto email = protector.open(PersonalDataKind::email, *account.email_sealed))
+            return OwnerContact{NotificationChannel::email, std::move(*email)};
+    if (account.phone_sealed)
+        if (auto phone = protector.open(PersonalDataKind::phone, *account.phone_sealed))
+            return OwnerContact{NotificationChannel::sms, std::move(*phone)};
+    return std::nullopt;
+}
+
 std::int64_t Notifier::enqueue(storage::Connection& c, const Notification& n, TimePoint now) const {
     if (n.recipient.empty()) throw std::invalid_argument("a notification needs a recipient");
     if (!n.data.is_object()) throw std::invalid_argument("notification data must be a JSON object");

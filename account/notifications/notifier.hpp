@@ -8,6 +8,7 @@
 #include "account/notifications/notification.hpp"
 #include "account/personal_data/personal_data_protector.hpp"
 #include "core/clock.hpp"
+#include "storage/accounts.hpp"
 #include "storage/database.hpp"
 #include "storage/notifications.hpp"
 
@@ -26,6 +27,14 @@ private:
     storage::Notifications& queue_;
     const PersonalDataProtector& protector_;
 };
+
+// Where a notice for the account's owner goes: the e-mail address, else the mobile number, known
+// whether verified or not (a notice proves nothing, it warns). Nullopt when neither is known.
+struct OwnerContact {
+    NotificationChannel channel = NotificationChannel::email;
+    std::string recipient;
+};
+std::optional<OwnerContact> owner_contact(const PersonalDataProtector& protector, const storage::Account& account);
 
 // The sealed payload: {"data": {...}, "account_id": N}. Shared with the dispatcher and the
 // letter print queue, which open it.

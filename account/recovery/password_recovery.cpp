@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "account/identity/person_record.hpp"
+#include "account/linking/external_links.hpp"
 #include "account/login/login_service.hpp"
 #include "account/notifications/notification.hpp"
 #include "account/notifications/notifier.hpp"
@@ -201,12 +202,11 @@ ResetDone reset_password(storage::Database& db, const PersonalDataProtector& pro
         done.sessions_revoked = storage::Sessions(db).revoke_all_of_account(c, account_id, now_s);
         done.refresh_tokens_revoked = storage::RefreshTokens(db).revoke_all_of_account(c, account_id, now_s);
         done.access_tokens_revoked = storage::AccessTokens(db).revoke_all_of_account(c, account_id, now_s);
-        std::optional<Notification> notice;
-        if (auto email = contact_of(protector, *account, CodeChannel::email))
-            notice = password_changed_message(NotificationChannel::email, *email, account_id);
-        else if (auto phone = contact_of(protector, *account, CodeChannel::sms))
-            notice = password_changed_message(NotificationChannel::sms, *phone, account_id);
-        if (notice) notifier.enqueue(c, *notice, now);
+        // Whoever linked a provider identity with the old password is out too: the person links
+        // again (SPEC.md §8 step 4).
+        done.external_links_removed = linking::drop_external_links(c, db, account_id, "password_reset", now_s);
+        if (auto contact = owner_contact(protector, *account))
+            notifier.enqueue(c, password_changed_message(contact->channel, contact->recipient, account_id), now);
         storage::NewAuditEntry entry;
         entry.at = now_s;
         entry.actor_type = "account";
@@ -216,7 +216,8 @@ ResetDone reset_password(storage::Database& db, const PersonalDataProtector& pro
         entry.details = {{"reason", "mot-de-passe-oublie"},
                          {"sessions_revoked", done.sessions_revoked},
                          {"refresh_tokens_revoked", done.refresh_tokens_revoked},
-                         {"access_tokens_revoked", done.access_tokens_revoked}};
+                         {"access_tokens_revoked", done.access_tokens_revoked},
+                         {"external_links_removed", done.external_links_removed}};
         storage::AuditLog(db).append(c, entry);
         if (remove_draft) remove_draft(c);
         return done;

@@ -87,12 +87,13 @@ SendOutcome send_recovery_code(storage::Database& db, const PersonalDataProtecto
                                TimePoint now, bool resend);
 
 // Step 4, in one transaction: the new hash, the identifier's lockout counter cleared, every
-// session, refresh token and access token of the account revoked, the "mot de passe modifié"
+// session, refresh token and access token of the account revoked, its provider links dropped, the "mot de passe modifié"
 // notice queued, the audit entry, the request's draft removed (`remove_draft`).
 struct ResetDone {
     std::int64_t sessions_revoked = 0;
     std::int64_t refresh_tokens_revoked = 0;
     std::int64_t access_tokens_revoked = 0;
+    std::int64_t external_links_removed = 0;
 };
 ResetDone reset_password(storage::Database& db, const PersonalDataProtector& protector, std::int64_t account_id,
                          const std::string& lockout_key, const std::string& password_hash, TimePoint now,

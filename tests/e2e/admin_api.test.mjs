@@ -202,6 +202,23 @@ describe('accounts', () => {
     assert.doesNotMatch(JSON.stringify(entry), /0711223344|ancienne/);
   });
 
+  it('identity: imported accounts are vouched for; the back office can withdraw and restore it; audited', async () => {
+    assert.equal((await lookup(nir)).body.identity_verified, true, 'imported from the CAF\'s records');
+    const withdrawn = await admin.call('POST', `/accounts/${id}/identity`, { verified: false });
+    assert.equal(withdrawn.status, 200, withdrawn.text);
+    assert.equal(withdrawn.body.identity_verified, false);
+    assert.equal((await lookup(nir)).body.identity_verified, false);
+    const restored = await admin.call('POST', `/accounts/${id}/identity`, { verified: true });
+    assert.equal(restored.body.identity_verified, true);
+    const bad = await admin.call('POST', `/accounts/${id}/identity`, { verified: 'oui' });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.field, 'verified');
+    assert.equal((await admin.call('POST', `/accounts/${id}/identity`, { verified: true, nir })).status, 400);
+    assert.equal((await admin.call('POST', '/accounts/999999999/identity', { verified: true })).status, 404);
+    const audited = await auditOf('admin.account_identity', `&account_id=${id}`);
+    assert.equal(audited.length, 4, "two changes and two refusals");
+  });
+
   it('unlock and revoke: answered and audited with the calling client', async () => {
     const unlock = await admin.call('POST', `/accounts/${id}/unlock`);
     assert.equal(unlock.status, 200, unlock.text);

@@ -19,6 +19,13 @@ const RP_REDIRECT = 'http://localhost:59999/rp/callback';
 const RP = { id: 'caf-portal', secret: 'caf-portal-e2e-secret-0123456789' };
 // A demo account (examples/demo-accounts.jsonl) with nothing pending at login.
 const LEO = { nir: '1070975056089', password: 'Demo2024Caf' };
+// An account of this test only with the état civil of the stand-in's aicha.presumee (born abroad,
+// presumed birth date).
+const AICHA = {
+  nir: '2700199352001', password: 'Aicha2024Fictive', cgu_version: '2024-03', password_changed_at: '2024-04-02',
+  civilite: 'Madame', birth_name: 'DATEPRESUMEE', first_names: 'Aïcha', birth_date: '1970-01-01', birth_place: '',
+  birth_country: '99352', email: 'aicha.presumee@example.test', email_verified: true,
+};
 // Two accounts of this test only with the état civil of the stand-in's homonyme.un and
 // homonyme.deux (one pivot, two FranceConnect identities).
 const HOMONYME = (nir) => ({
@@ -88,7 +95,11 @@ async function throughFranceConnect(page, login, { fromCreation = false } = {}) 
 const landedOnClient = (page) => page.waitForRequest((r) => r.url().startsWith(RP_REDIRECT)).then((r) => new URL(r.url()));
 
 describe('linking a FranceConnect identity in Chromium', () => {
-  test('no match → "J\'ai déjà un compte" with NIR and password → linked; the next login is a known link', async () => {
+  test('an account in Aïcha\'s name that nobody vouches for → not linked automatically; another account\'s password → refused; its own password → linked, the owner told; then a known link', async () => {
+    // Someone created an account with Aïcha's état civil (the creation wizard stores it as not
+    // vouched for by the CAF): her FranceConnect login must not land in it by the pivot alone.
+    importAccounts('aicha', [AICHA]);
+    sql(`UPDATE accounts SET identity_verified = 0 WHERE id = (SELECT MAX(id) FROM accounts)`);
     const first = await freshPage();
     await throughFranceConnect(first.page, 'aicha.presumee');
     await first.page.getByText("Nous n'avons pas trouvé de compte Caf correspondant à votre identité FranceConnect.").waitFor();
@@ -96,30 +107,50 @@ describe('linking a FranceConnect identity in Chromium', () => {
     assert.equal(linkCount(), 0);
 
     // A wrong password first: the login page's message, nothing linked.
-    await first.page.getByLabel('Numéro de Sécurité sociale').fill(LEO.nir);
+    await first.page.getByLabel('Numéro de Sécurité sociale').fill(AICHA.nir);
     await first.page.getByLabel('Mot de passe', { exact: true }).fill('PasLeBon2024');
     await first.page.getByRole('button', { name: 'Associer mon compte' }).click();
     await first.page.getByText(/Vos numéro de Sécurité sociale et\/ou mot de passe sont incorrects/).waitFor();
     assert.equal(linkCount(), 0);
 
+    // The right password of an account with another état civil: not linked, no session.
     await first.page.getByLabel('Numéro de Sécurité sociale').fill(LEO.nir);
     await first.page.getByLabel('Mot de passe', { exact: true }).fill(LEO.password);
     await first.page.getByRole('button', { name: 'Associer mon compte' }).click();
-    await first.page.getByText('Votre identité FranceConnect est maintenant associée à votre compte.').waitFor();
-    assert.equal(linkCount(), 1);
-    assert.deepEqual(linkAudit('external_link.created').map((d) => [d.provider, d.how]), [['franceconnect', 'password']]);
-    const landed = landedOnClient(first.page);
-    await first.page.getByRole('link', { name: 'Continuer' }).click();
-    assert.equal((await landed).searchParams.get('state'), 'rp-state');
+    await first.page.getByRole('heading', { name: 'Association impossible' }).waitFor();
+    await first.page.getByText(/ne correspond pas à l'état civil de ce compte Caf/).waitFor();
+    assert.equal(linkCount(), 0);
+    assert.deepEqual(linkAudit('external_link.refused').map((d) => [d.provider, d.reason]), [['franceconnect', 'pivot_mismatch']]);
+    const home = await first.context.request.get(`${cafBase}/mon-compte`, { maxRedirects: 0 });
+    assert.match(home.headers().location ?? '', /\/connexion/, 'no session');
     await first.context.close();
 
-    // Another browser: FranceConnect alone is enough now.
+    // Her own account's password: linked, and she is told by mail.
     const second = await freshPage();
-    const straight = landedOnClient(second.page);
     await throughFranceConnect(second.page, 'aicha.presumee');
+    await second.page.getByLabel('Numéro de Sécurité sociale').fill(AICHA.nir);
+    await second.page.getByLabel('Mot de passe', { exact: true }).fill(AICHA.password);
+    const before = (await readOutbox(caf.outbox)).length;
+    await second.page.getByRole('button', { name: 'Associer mon compte' }).click();
+    await second.page.getByText('Votre identité FranceConnect est maintenant associée à votre compte.').waitFor();
+    assert.equal(linkCount(), 1);
+    assert.deepEqual(linkAudit('external_link.created').map((d) => [d.provider, d.how]), [['franceconnect', 'password']]);
+    const notice = await waitForOutboxMessage(caf.outbox,
+      (m) => m.template === 'notification_external_link' && m.recipient === AICHA.email, 10_000, { after: before });
+    assert.equal(notice.subject, 'Mon Compte : votre compte a été associé à FranceConnect');
+    assert.match(notice.text, /Si vous n'êtes pas à l'origine de cette association, contactez votre Caf/);
+    const landed = landedOnClient(second.page);
+    await second.page.getByRole('link', { name: 'Continuer' }).click();
+    assert.equal((await landed).searchParams.get('state'), 'rp-state');
+    await second.context.close();
+
+    // Another browser: FranceConnect alone is enough now.
+    const third = await freshPage();
+    const straight = landedOnClient(third.page);
+    await throughFranceConnect(third.page, 'aicha.presumee');
     assert.ok((await straight).searchParams.get('code'));
     assert.equal(linkCount(), 1);
-    await second.context.close();
+    await third.context.close();
   });
 
   test('no match → "Créer mon compte" prefilled and locked → created and linked; unlink → asked again', async () => {

@@ -28,13 +28,23 @@ protected:
     // An account stored the way the import and the creation store them.
     std::int64_t add_account(const PersonRecord& person, std::optional<std::string> nir,
                              std::optional<std::string> email = std::nullopt) {
+        return storage::Accounts(store()).create(new_account(person, std::move(nir), std::move(email)), t0);
+    }
+    // An account created by someone through the wizard: nobody checked its civil status.
+    std::int64_t add_self_created_account(const PersonRecord& person, std::optional<std::string> nir) {
+        auto account = new_account(person, std::move(nir), std::nullopt);
+        account.identity_verified = false;
+        return storage::Accounts(store()).create(account, t0);
+    }
+    storage::NewAccount new_account(const PersonRecord& person, std::optional<std::string> nir,
+                                    std::optional<std::string> email) {
         ImportRecord record;
         record.nir = std::move(nir);
         if (!record.nir) record.provisional_id = "P" + std::to_string(10000000 + ++provisional_);
         record.person = person;
         record.email = std::move(email);
         record.email_verified = record.email.has_value();
-        return storage::Accounts(store()).create(new_account_of(record, protector_, "$argon2id$test", t0), t0);
+        return new_account_of(record, protector_, "$argon2id$test", t0);
     }
 
     ExternalIdentityClaims claims(const PersonRecord& person, std::string subject = std::string(64, 'a') + "v1") {
@@ -79,6 +89,45 @@ TYPED_TEST(LinkingResolution, UniquePivotMatchIsLinkedAndAuditedWithoutPersonalD
     EXPECT_EQ(dumped.find(jean_nir), std::string::npos);
     EXPECT_EQ(dumped.find(std::string(64, 'a')), std::string::npos);  // the sub, only digested
     EXPECT_EQ(dumped.find("DUPONT"), std::string::npos);
+}
+
+TYPED_TEST(LinkingResolution, AnAccountNobodyVouchesForIsNotLinkedByThePivot) {
+    // Someone created an account in Jean's name without a NIR; Jean's first FranceConnect login
+    // must not land in it.
+    auto planted = this->add_self_created_account(jean, std::nullopt);
+    auto resolved = resolve_external_identity(this->store(), this->protector_, this->claims(jean), t0 + 5);
+    EXPECT_EQ(resolved.resolution, Resolution::no_match);
+    EXPECT_FALSE(resolved.account_id.has_value());
+    EXPECT_TRUE(this->links_of(planted).empty());
+    EXPECT_TRUE(this->audit("external_link.created").empty());
+}
+
+TYPED_TEST(LinkingResolution, AnAccountNobodyVouchesForIsNotLinkedByAProviderVerifiedNir) {
+    auto planted = this->add_self_created_account(jean, jean_nir);
+    auto identity = this->claims(jean);
+    identity.verified_nir = jean_nir;
+    auto resolved = resolve_external_identity(this->store(), this->protector_, identity, t0 + 5);
+    EXPECT_EQ(resolved.resolution, Resolution::no_match);
+    EXPECT_TRUE(this->links_of(planted).empty());
+}
+
+TYPED_TEST(LinkingResolution, TheVouchedForAccountIsLinkedBesideAPlantedHomonym) {
+    auto planted = this->add_self_created_account(jean, std::nullopt);
+    auto real = this->add_account(jean, jean_nir);
+    auto resolved = resolve_external_identity(this->store(), this->protector_, this->claims(jean), t0 + 5);
+    EXPECT_EQ(resolved.resolution, Resolution::pivot_match);
+    EXPECT_EQ(resolved.account_id, real);
+    EXPECT_TRUE(this->links_of(planted).empty());
+}
+
+TYPED_TEST(LinkingResolution, AnAccountTheBackOfficeVouchesForIsLinkedByThePivot) {
+    auto id = this->add_self_created_account(jean, std::nullopt);
+    this->store().transaction([&](storage::Connection& c) {
+        return storage::Accounts(this->store()).set_identity_verified(c, id, true, t0 + 1);
+    });
+    auto resolved = resolve_external_identity(this->store(), this->protector_, this->claims(jean), t0 + 5);
+    EXPECT_EQ(resolved.resolution, Resolution::pivot_match);
+    EXPECT_EQ(resolved.account_id, id);
 }
 
 TYPED_TEST(LinkingResolution, KnownLinkWinsOverThePivot) {

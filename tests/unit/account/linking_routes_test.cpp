@@ -130,13 +130,40 @@ TEST_F(LinkingRoutesTest, AWrongPasswordSaysWhatTheLoginSaysAndLinksNothing) {
     EXPECT_TRUE(links_of(jean).empty());
 }
 
+// A password alone must not tie someone else's identity to an account: the pivot must agree
+// with the account's état civil.
+TEST_F(LinkingRoutesTest, TheRightPasswordOfAnAccountWithAnotherEtatCivilLinksNothing) {
+    auto jean = add_jean();
+    auto interaction = add_interaction();
+    arrive_from_provider(claire_pivot(), interaction);
+
+    auto refused = post("/connexion/rattacher", {{"identifiant", jean_nir}, {"mot_de_passe", jean_password}}, "linking");
+    EXPECT_EQ(refused.status, 409);
+    EXPECT_TRUE(has(refused, "Association impossible"));
+    EXPECT_TRUE(has(refused, "ne correspond pas à l'état civil de ce compte Caf"));
+    EXPECT_TRUE(links_of(jean).empty());
+    EXPECT_FALSE(session());
+    EXPECT_TRUE(take_queued().empty());
+    auto audited = audit("external_link.refused");
+    ASSERT_EQ(audited.size(), 1u);
+    EXPECT_EQ(audited[0].details["reason"], "pivot_mismatch");
+    EXPECT_EQ(audited[0].account_id, jean);
+}
+
 TEST_F(LinkingRoutesTest, TheRightPasswordLinksAndLogsInThroughTheProvider) {
     auto jean = add_jean();
     auto interaction = add_interaction();
-    arrive_from_provider(claire_pivot(), interaction);  // the pivot need not match: the password proves it
+    PersonRecord written = jean_pivot();  // the provider's spelling: the same under normalisation
+    written.birth_name = "Dupont";
+    arrive_from_provider(written, interaction);
 
     auto linked = post("/connexion/rattacher", {{"identifiant", jean_nir}, {"mot_de_passe", jean_password}}, "linking");
     ASSERT_EQ(linked.status, 303) << linked.body;
+    // The owner is told, in case it was not them.
+    auto queued = take_queued();
+    ASSERT_EQ(queued.size(), 1u);
+    EXPECT_EQ(queued[0].template_name, "notification_external_link");
+    EXPECT_EQ(queued[0].data["provider"], "FranceConnect");
     EXPECT_EQ(location(linked), "/connexion/rattacher/associe?interaction=" + interaction + "&fournisseur=franceconnect");
     EXPECT_FALSE(pending_identity_cookie());
 

@@ -6,6 +6,7 @@
 
 #include "account/login/login_service.hpp"
 #include "account/personal_data/contact_masking.hpp"
+#include "storage/external_links.hpp"
 #include "storage/lockout.hpp"
 #include "storage/tokens.hpp"
 
@@ -263,6 +264,29 @@ TEST_F(RecoveryTest, ResetClearsLockoutAndRevokesEverySessionAndToken) {
         return c.query_one("SELECT COUNT(*) FROM audit_log WHERE action = 'password.reset' AND account_id = ?", {id});
     });
     EXPECT_EQ(audit->integer(0), 1);
+}
+
+// Whoever linked a FranceConnect identity with the old password loses it with the reset: the
+// person links again (SPEC.md §8 step 4).
+TEST_F(RecoveryTest, ResetDropsTheAccountsProviderLinks) {
+    const auto id = add_jean();
+    const auto now_s = to_unix_seconds(clock_.now());
+    db_->transaction([&](storage::Connection& c) {
+        storage::ExternalLinks(*db_).link(c, storage::ExternalLink{"franceconnect", std::string(64, 'b') + "v1", id, now_s});
+    });
+    ASSERT_EQ(storage::ExternalLinks(*db_).list_of_account(id).size(), 1u);
+
+    auto done = recover_jean("email", new_password);
+    ASSERT_TRUE(has(done, "Votre mot de passe a été modifié avec succès."));
+
+    EXPECT_TRUE(storage::ExternalLinks(*db_).list_of_account(id).empty());
+    auto removed = db_->read([&](storage::Connection& c) {
+        return c.query_one("SELECT details FROM audit_log WHERE action = 'external_link.removed' AND account_id = ?", {id});
+    });
+    ASSERT_TRUE(removed);
+    auto details = nlohmann::json::parse(removed->text(0));
+    EXPECT_EQ(details["reason"], "password_reset");
+    EXPECT_EQ(details["provider"], "franceconnect");
 }
 
 TEST_F(RecoveryTest, TooManyRequestsForOneIdentifierAreRefused) {

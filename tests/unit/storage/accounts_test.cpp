@@ -26,6 +26,7 @@ NewAccount full_account() {
     a.phone_sealed = "sealed-phone";
     a.address_sealed = "sealed-address";
     a.documents_required = true;
+    a.identity_verified = true;
     return a;
 }
 
@@ -51,6 +52,7 @@ TYPED_TEST(AccountsTest, CreatedAccountIsFoundByIdAndNirLookup) {
     EXPECT_FALSE(found->phone_verified);
     EXPECT_EQ(found->address_sealed, "sealed-address");
     EXPECT_TRUE(found->documents_required);
+    EXPECT_TRUE(found->identity_verified);
     EXPECT_EQ(found->status, "active");
     EXPECT_EQ(found->created_at, t0);
     EXPECT_EQ(found->updated_at, t0);
@@ -139,9 +141,12 @@ TYPED_TEST(AccountsTest, ContactCguNirCivilStatusAndFlagsAreUpdated) {
     NewAccount p;
     p.provisional_id = "P12345678";
     const auto id = accounts.create(p, t0);
+    EXPECT_FALSE(accounts.find(id)->identity_verified);
     EXPECT_TRUE(accounts.update_contact(id, {std::nullopt, false, "sealed-06", true}, t0 + 1));
     EXPECT_TRUE(accounts.accept_cgu(id, "2024-03", t0 + 2));
+    // The back office attached the NIR: it vouches for the identity.
     EXPECT_TRUE(accounts.attach_nir(id, "nir-hmac-2", "sealed-nir-2", t0 + 3));
+    EXPECT_TRUE(accounts.find(id)->identity_verified);
     this->db().transaction([&](Connection& c) {
         EXPECT_TRUE(accounts.update_civil_status(c, id, "sealed-civil-2", std::string("pivot-2"), t0 + 4));
         EXPECT_TRUE(accounts.set_documents_required(c, id, true, t0 + 5));
