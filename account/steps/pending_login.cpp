@@ -75,6 +75,7 @@ std::string seal_pending_login(std::string_view id, const PendingLogin& p) {
     if (p.code_channel) j["code_channel"] = to_string(*p.code_channel);
     if (p.confirmed_channel) j["confirmed"] = to_string(*p.confirmed_channel);
     if (p.delegation_answer) j["delegation"] = *p.delegation_answer;
+    if (p.renewal_proved) j["renewal_proved"] = true;
     if (p.upstream) j["upstream"] = {{"provider", p.upstream->provider}, {"id_token", p.upstream->id_token}};
     return draft_kind().seal(id, j);
 }
@@ -103,6 +104,7 @@ std::optional<PendingLogin> open_pending_login(std::string_view id, std::string_
         if (j.contains("code_channel")) p.code_channel = parse_code_channel(j["code_channel"].get<std::string>());
         if (j.contains("confirmed")) p.confirmed_channel = parse_code_channel(j["confirmed"].get<std::string>());
         if (j.contains("delegation")) p.delegation_answer = j["delegation"].get<bool>();
+        p.renewal_proved = j.value("renewal_proved", false);
         if (j.contains("upstream"))
             p.upstream = session::UpstreamLogin{j["upstream"].at("provider").get<std::string>(),
                                                 j["upstream"].at("id_token").get<std::string>()};

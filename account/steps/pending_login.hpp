@@ -59,6 +59,9 @@ struct PendingLogin {
     std::optional<std::int64_t> code_id;
     std::optional<CodeChannel> code_channel;
     std::optional<CodeChannel> confirmed_channel;
+    // The forced renewal: a code sent to a known contact was entered (the old password alone
+    // proves nothing, it is presumed leaked), so the new password may be chosen.
+    bool renewal_proved = false;
     // The delegation question answered Oui (true) or Non: its confirmation at the end.
     std::optional<bool> delegation_answer;
     std::int64_t expires_at = 0;

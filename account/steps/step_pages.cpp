@@ -62,6 +62,12 @@ storage::NewAuditEntry audit_entry(std::int64_t account_id, std::int64_t now, st
     return entry;
 }
 
+// What a code is for: the first connection's contact (verified by it, the step may be skipped),
+// or the proof of a forced renewal (nothing is skipped: the old password is presumed leaked).
+enum class CodeUse { contact, renewal };
+
+std::string_view purpose_of(CodeUse use) { return use == CodeUse::renewal ? renewal_code_purpose : contact_code_purpose; }
+
 // What a page shows besides the step itself.
 struct Feedback {
     std::vector<std::string> errors;
@@ -78,6 +84,46 @@ http::Response no_pending_login(AccountContext& ctx) {
                                     {"link_text", "Revenir à la connexion"}});
     response.headers.add("Set-Cookie", PendingLogins::clearing_cookie());
     return response;
+}
+
+// The two pages of a code sent to a known contact of the account: the channel (masked), then
+// the code. For a renewal with no contact to send it to, the page points to "Mot de passe
+// oublié", whose letter channel reaches everyone the CAF knows.
+void code_pages(nlohmann::json& data, AccountContext& ctx, const PendingLogin& p, CodeUse use, std::string& page,
+                std::string& title) {
+    const bool renewal = use == CodeUse::renewal;
+    data["renewal"] = renewal;
+    data["skippable"] = !renewal;
+    auto contacts = contacts_of(ctx, p.account_id);
+    if (p.code_id && p.code_channel) {
+        page = "account_step_code";
+        title = renewal ? "Vérification de votre identité" : "Vérification de mes coordonnées de contact";
+        const bool sms = *p.code_channel == CodeChannel::sms;
+        auto recipient = contacts.of(*p.code_channel).value_or("");
+        data["sent_to"] = sms ? "par SMS sur le numéro suivant " + mask_phone(recipient)
+                              : "par mail à l'adresse suivante " + mask_email(recipient);
+        data["code_label"] = sms ? "Code de vérification reçu par SMS" : "Code de vérification reçu par mail";
+        data["validity"] = std::string(sms ? "Le code de vérification envoyé par SMS est valable "
+                                           : "Le code de vérification envoyé par mail est valable ") +
+                           french_duration(ctx.codes ? ctx.codes->config().validity(*p.code_channel)
+                                                     : std::chrono::seconds{600}) +
+                           ".";
+        return;
+    }
+    page = "account_step_contact";
+    title = renewal ? "Renouvellement de votre mot de passe" : "Coordonnées de contact";
+    nlohmann::json options = nlohmann::json::array();
+    if (ctx.codes) {
+        if (contacts.phone)
+            options.push_back({{"value", "sms"}, {"label", "Numéro de téléphone portable"},
+                               {"masked", mask_phone(*contacts.phone)}, {"checked", options.empty()}});
+        if (contacts.email)
+            options.push_back({{"value", "email"}, {"label", "Adresse mail"},
+                               {"masked", mask_email(*contacts.email)}, {"checked", options.empty()}});
+    }
+    data["options"] = options;
+    data["has_options"] = !options.empty();
+    if (renewal) data["recovery_href"] = with_interaction("/mot-de-passe-oublie", p.interaction_id);
 }
 
 http::Response render(const http::Request& request, AccountContext& ctx, const LoadedLogin& loaded,
@@ -115,6 +161,11 @@ http::Response render(const http::Request& request, AccountContext& ctx, const L
             break;
         }
         case Stage::forced_renewal:
+            if (!p.renewal_proved) {
+                code_pages(data, ctx, p, CodeUse::renewal, page, title);
+                break;
+            }
+            [[fallthrough]];
         case Stage::chosen_renewal:
         case Stage::legacy_password:
             page = "account_step_password";
@@ -142,36 +193,10 @@ http::Response render(const http::Request& request, AccountContext& ctx, const L
                 data.update(households::authorisations_data(ctx, *household));
             data["step"] = true;
             break;
-        case Stage::contact: {
-            title = "Coordonnées de contact";
+        case Stage::contact:
             if (p.legacy) data["step_number"] = "3";
-            auto contacts = contacts_of(ctx, p.account_id);
-            if (p.code_id && p.code_channel) {
-                page = "account_step_code";
-                title = "Vérification de mes coordonnées de contact";
-                const bool sms = *p.code_channel == CodeChannel::sms;
-                auto recipient = contacts.of(*p.code_channel).value_or("");
-                data["sent_to"] = sms ? "par SMS sur le numéro suivant " + mask_phone(recipient)
-                                      : "par mail à l'adresse suivante " + mask_email(recipient);
-                data["code_label"] = sms ? "Code de vérification reçu par SMS" : "Code de vérification reçu par mail";
-                data["validity"] = sms ? "Le code de vérification envoyé par SMS est valable " : "Le code de vérification envoyé par mail est valable ";
-                data["validity"] = data["validity"].get<std::string>() +
-                                   french_duration(ctx.codes ? ctx.codes->config().validity(*p.code_channel)
-                                                             : std::chrono::seconds{600}) + ".";
-            } else {
-                page = "account_step_contact";
-                nlohmann::json options = nlohmann::json::array();
-                if (contacts.phone)
-                    options.push_back({{"value", "sms"}, {"label", "Numéro de téléphone portable"},
-                                       {"masked", mask_phone(*contacts.phone)}, {"checked", options.empty()}});
-                if (contacts.email)
-                    options.push_back({{"value", "email"}, {"label", "Adresse mail"},
-                                       {"masked", mask_email(*contacts.email)}, {"checked", options.empty()}});
-                data["options"] = options;
-                data["has_options"] = !options.empty();
-            }
+            code_pages(data, ctx, p, CodeUse::contact, page, title);
             break;
-        }
     }
     data["title"] = feedback.errors.empty() ? title : "Erreur — " + title;
     data["heading"] = title;
@@ -259,11 +284,10 @@ http::Response submit_password(const http::Request& request, AccountContext& ctx
     const std::int64_t id = loaded.login.account_id;
     loaded.login.advance();
     std::optional<Notification> notice;
-    if (stage != Stage::legacy_password) {
-        auto contacts = contacts_of(ctx, id);
-        if (contacts.email) notice = password_changed_message(NotificationChannel::email, *contacts.email, id);
-        else if (contacts.phone) notice = password_changed_message(NotificationChannel::sms, *contacts.phone, id);
-    }
+    if (stage != Stage::legacy_password)
+        if (auto account = storage::Accounts(ctx.db).find(id))
+            if (auto contact = owner_contact(ctx.protector, *account))
+                notice = password_changed_message(contact->channel, contact->recipient, id);
     storage::Notifications queue(ctx.db);
     Notifier notifier(queue, ctx.protector);
     ctx.db.transaction([&](storage::Connection& c) {
@@ -277,8 +301,8 @@ http::Response submit_password(const http::Request& request, AccountContext& ctx
     return next(request, ctx, loaded);
 }
 
-http::Response send_contact_code(const http::Request& request, AccountContext& ctx, LoadedLogin& loaded,
-                                 const http::Params& form, bool resend) {
+http::Response send_code(const http::Request& request, AccountContext& ctx, LoadedLogin& loaded,
+                         const http::Params& form, CodeUse use, bool resend) {
     auto& p = loaded.login;
     const auto now = ctx.clock.now();
     auto contacts = contacts_of(ctx, p.account_id);
@@ -294,8 +318,8 @@ http::Response send_contact_code(const http::Request& request, AccountContext& c
     std::optional<SendOutcome> outcome;
     ctx.db.transaction([&](storage::Connection& c) {
         outcome = resend && p.code_id
-                      ? ctx.codes->resend(c, *p.code_id, contact_code_purpose, subject_of(p.account_id), now)
-                      : ctx.codes->send_code(c, contact_code_purpose, subject_of(p.account_id), *channel, now);
+                      ? ctx.codes->resend(c, *p.code_id, purpose_of(use), subject_of(p.account_id), now)
+                      : ctx.codes->send_code(c, purpose_of(use), subject_of(p.account_id), *channel, now);
         if (!*outcome) return;
         const auto& sent = **outcome;
         notifier.enqueue(c,
@@ -317,31 +341,44 @@ http::Response send_contact_code(const http::Request& request, AccountContext& c
     return resend ? render(request, ctx, loaded, feedback, 200) : http::Response::redirect(std::string(steps_path), 303);
 }
 
-http::Response check_contact_code(const http::Request& request, AccountContext& ctx, LoadedLogin& loaded,
-                                  const http::Params& form) {
+// The code typed. For a renewal it proves the person, nothing more: the password page comes
+// next. For the contact step it confirms that contact, and the step is done.
+http::Response check_code(const http::Request& request, AccountContext& ctx, LoadedLogin& loaded,
+                          const http::Params& form, CodeUse use) {
     auto& p = loaded.login;
     const auto now = ctx.clock.now();
     const auto now_s = to_unix_seconds(now);
     const auto typed = http::find_param(form, "code").value_or("");
     std::optional<CodeVerification> verification;
     const CodeChannel channel = *p.code_channel;
+    auto proved = [&](PendingLogin& login) {
+        login.code_id.reset();
+        if (use == CodeUse::renewal) {
+            login.renewal_proved = true;
+            login.code_channel.reset();
+        } else {
+            login.confirmed_channel = channel;
+            login.advance();
+        }
+    };
     ctx.db.transaction([&](storage::Connection& c) {
-        verification = ctx.codes->verify(c, *p.code_id, contact_code_purpose, subject_of(p.account_id), typed, now);
+        verification = ctx.codes->verify(c, *p.code_id, purpose_of(use), subject_of(p.account_id), typed, now);
         if (verification->outcome != CodeCheck::ok) return;
-        storage::Accounts accounts(ctx.db);
-        auto account = accounts.find_for_update(c, p.account_id);
-        if (!account) return;
-        storage::ContactData contact{account->email_sealed, account->email_verified, account->phone_sealed,
-                                     account->phone_verified};
-        if (channel == CodeChannel::email) contact.email_verified = true;
-        else contact.phone_verified = true;
-        accounts.update_contact(c, p.account_id, contact, now_s);
+        if (use == CodeUse::contact) {
+            storage::Accounts accounts(ctx.db);
+            auto account = accounts.find_for_update(c, p.account_id);
+            if (!account) return;
+            storage::ContactData contact{account->email_sealed, account->email_verified, account->phone_sealed,
+                                         account->phone_verified};
+            if (channel == CodeChannel::email) contact.email_verified = true;
+            else contact.phone_verified = true;
+            accounts.update_contact(c, p.account_id, contact, now_s);
+        }
         storage::AuditLog(ctx.db).append(
-            c, audit_entry(p.account_id, now_s, "contact.verified", {{"channel", to_string(channel)}}));
+            c, audit_entry(p.account_id, now_s, use == CodeUse::renewal ? "password.renewal_proved" : "contact.verified",
+                           {{"channel", to_string(channel)}}));
         LoadedLogin updated = loaded;
-        updated.login.confirmed_channel = channel;
-        updated.login.code_id.reset();
-        updated.login.advance();
+        proved(updated.login);
         PendingLogins(ctx.db).save(c, updated, now);
     });
     if (verification->outcome != CodeCheck::ok) {
@@ -349,10 +386,24 @@ http::Response check_contact_code(const http::Request& request, AccountContext& 
         feedback.errors.push_back(message(*verification));
         return render(request, ctx, loaded, feedback, 400);
     }
-    p.confirmed_channel = channel;
-    p.code_id.reset();
-    p.advance();
+    proved(p);
+    if (use == CodeUse::renewal) return http::Response::redirect(std::string(steps_path), 303);
     return next(request, ctx, loaded);
+}
+
+// "Envoyer le code", "Demander l'envoi d'un nouveau code", "Modifier" (back to the channels).
+http::Response submit_code_action(const http::Request& request, AccountContext& ctx, LoadedLogin& loaded,
+                                  const http::Params& form, std::string_view action, CodeUse use) {
+    auto& p = loaded.login;
+    if (action == "changer") {
+        p.code_id.reset();
+        p.code_channel.reset();
+        PendingLogins(ctx.db).save(loaded, ctx.clock.now());
+        return http::Response::redirect(std::string(steps_path), 303);
+    }
+    if (action == "envoyer") return send_code(request, ctx, loaded, form, use, false);
+    if (action == "nouveau-code" && p.code_id) return send_code(request, ctx, loaded, form, use, true);
+    return http::Response::redirect(std::string(steps_path), 303);
 }
 
 // "Mes autorisations" asked once: Oui / Non, or "Passer" (answered, delegation unchanged).
@@ -450,6 +501,12 @@ http::Response submit_current_step(const http::Request& request, AccountContext&
             return next(request, ctx, *loaded);
 
         case Stage::forced_renewal:
+            if (!p.renewal_proved) {
+                if (!ctx.codes) return http::Response::redirect(std::string(steps_path), 303);
+                if (action == "valider" && p.code_id) return check_code(request, ctx, *loaded, form, CodeUse::renewal);
+                return submit_code_action(request, ctx, *loaded, form, action, CodeUse::renewal);
+            }
+            return submit_password(request, ctx, *loaded, form);
         case Stage::chosen_renewal:
         case Stage::legacy_password:
             return submit_password(request, ctx, *loaded, form);
@@ -461,16 +518,8 @@ http::Response submit_current_step(const http::Request& request, AccountContext&
                 pending.save(*loaded, now);
                 return next(request, ctx, *loaded);
             }
-            if (action == "changer") {
-                p.code_id.reset();
-                p.code_channel.reset();
-                pending.save(*loaded, now);
-                return http::Response::redirect(std::string(steps_path), 303);
-            }
-            if (action == "envoyer") return send_contact_code(request, ctx, *loaded, form, false);
-            if (action == "nouveau-code" && p.code_id) return send_contact_code(request, ctx, *loaded, form, true);
-            if (action == "valider" && p.code_id) return check_contact_code(request, ctx, *loaded, form);
-            return http::Response::redirect(std::string(steps_path), 303);
+            if (action == "valider" && p.code_id) return check_code(request, ctx, *loaded, form, CodeUse::contact);
+            return submit_code_action(request, ctx, *loaded, form, action, CodeUse::contact);
 
         case Stage::delegation:
             return submit_delegation(request, ctx, *loaded, form, action);

@@ -28,5 +28,7 @@ std::optional<std::string> cgu_text(const std::filesystem::path& dir, const std:
 
 // The purpose of the first connection's contact codes (verification_codes.purpose).
 inline constexpr std::string_view contact_code_purpose = "first_connection_contact";
+// The proof asked before a forced renewal: the same code, sent to a known contact.
+inline constexpr std::string_view renewal_code_purpose = "forced_renewal";
 
 }  // namespace caf::account::steps

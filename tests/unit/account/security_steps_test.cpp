@@ -215,26 +215,75 @@ TEST_F(StepsTest, ContactStepCanBeSkippedAndANewCodeAsked) {
     EXPECT_EQ(confirmation[0].channel, "email");
 }
 
-TEST_F(StepsTest, ForcedRenewalAfterItsDate) {
+TEST_F(StepsTest, ForcedRenewalNeedsACodeSentToAKnownContactBeforeTheNewPassword) {
     config_.password_renewal = {"2024-03-08", "2024-02-15", "2024-02-22", "2024-03-07"};
     auto id = add_account({{"nir", jean_nir}, {"password", jean_password}, {"cgu_version", "2024-03"},
-                           {"email", "jean.dupont@example.test"}, {"password_changed_at", "2024-01-10"}});
+                           {"email", "jean.dupont@example.test"}, {"phone", "0600000001"},
+                           {"password_changed_at", "2024-01-10"}});
     clock_.set(at_day("2024-03-08"));
+    const auto changed_before = storage::Accounts(*db_).find(id)->password_changed_at;
     auto response = login(jean_nir, jean_password);
     EXPECT_EQ(location(response), "/connexion/etapes");
     auto page = get("/connexion/etapes");
-    EXPECT_TRUE(has(page, "Modifier mon mot de passe"));
+    EXPECT_TRUE(has(page, "Renouvellement de votre mot de passe")) << page.body;
+    EXPECT_TRUE(has(page, "j***@e***.test")) << "the contacts, masked";
+    EXPECT_TRUE(has(page, "06 ** ** ** 01"));
+    EXPECT_EQ(page.body.find("jean.dupont@example.test"), std::string::npos);
     EXPECT_EQ(page.body.find("Plus tard"), std::string::npos) << "not skippable";
+    EXPECT_EQ(page.body.find("Passer cette étape"), std::string::npos) << "not skippable";
+
+    // Whoever holds the leaked password cannot choose the new one without the code.
+    auto direct = step("renouvellement", {{"nouveau_mot_de_passe", "Attaquant2024"}, {"confirmation", "Attaquant2024"}});
+    EXPECT_NE(direct.status, 200);
+    EXPECT_FALSE(set_cookie(direct, login::session_cookie).has_value());
+    EXPECT_EQ(storage::Accounts(*db_).find(id)->password_changed_at, changed_before);
+    EXPECT_EQ(step("renouvellement", {{"action", "passer"}}).status, 303);
+    EXPECT_FALSE(set_cookie(get("/connexion/etapes"), login::session_cookie).has_value());
+
+    ASSERT_EQ(step("renouvellement", {{"action", "envoyer"}, {"canal", "email"}}).status, 303);
+    auto queued = take_queued();
+    ASSERT_EQ(queued.size(), 1u);
+    EXPECT_EQ(queued[0].template_name, "notification_code");
+    EXPECT_EQ(queued[0].recipient, "jean.dupont@example.test");
+    const auto code = queued[0].data["code"].get<std::string>();
+    auto code_page = get("/connexion/etapes");
+    EXPECT_TRUE(has(code_page, "par mail à l'adresse suivante j***@e***.test")) << code_page.body;
+    EXPECT_EQ(code_page.body.find("Passer cette étape"), std::string::npos);
+    auto still_direct = step("renouvellement", {{"nouveau_mot_de_passe", "Attaquant2024"}, {"confirmation", "Attaquant2024"}});
+    EXPECT_FALSE(set_cookie(still_direct, login::session_cookie).has_value());
+    EXPECT_EQ(storage::Accounts(*db_).find(id)->password_changed_at, changed_before);
+    auto wrong = step("renouvellement", {{"action", "valider"}, {"code", code == "000000" ? "111111" : "000000"}});
+    EXPECT_EQ(wrong.status, 400);
+
+    ASSERT_EQ(step("renouvellement", {{"action", "valider"}, {"code", code}}).status, 303);
+    auto password_page = get("/connexion/etapes");
+    EXPECT_TRUE(has(password_page, "Modifier mon mot de passe"));
+    EXPECT_TRUE(has(password_page, "votre mot de passe doit être renouvelé"));
     auto same_rules = step("renouvellement", {{"nouveau_mot_de_passe", "court1A"}, {"confirmation", "court1A"}});
     EXPECT_EQ(same_rules.status, 400);
     auto done = step("renouvellement", {{"nouveau_mot_de_passe", "Renouvele2024"}, {"confirmation", "Renouvele2024"}});
     EXPECT_EQ(location(done), "/mon-compte");
     EXPECT_EQ(storage::Accounts(*db_).find(id)->password_changed_at, to_unix_seconds(clock_.now()));
-    auto queued = take_queued();
+    queued = take_queued();
     ASSERT_EQ(queued.size(), 1u);
     EXPECT_EQ(queued[0].template_name, "notification_password_changed");
     browser_.cookies.clear();
     EXPECT_EQ(location(login(jean_nir, "Renouvele2024")), "/mon-compte");
+}
+
+TEST_F(StepsTest, ForcedRenewalWithoutMailOrPhonePointsToPasswordRecovery) {
+    config_.password_renewal = {"2024-03-08", "2024-02-15", "2024-02-22", "2024-03-07"};
+    auto id = add_account({{"nir", jean_nir}, {"password", jean_password}, {"cgu_version", "2024-03"},
+                           {"password_changed_at", "2024-01-10"}});
+    clock_.set(at_day("2024-03-08"));
+    const auto changed_before = storage::Accounts(*db_).find(id)->password_changed_at;
+    login(jean_nir, jean_password);
+    auto page = get("/connexion/etapes");
+    EXPECT_TRUE(has(page, "Mot de passe oublié")) << page.body;
+    EXPECT_FALSE(has(page, "Envoyer le code"));
+    auto direct = step("renouvellement", {{"nouveau_mot_de_passe", "Attaquant2024"}, {"confirmation", "Attaquant2024"}});
+    EXPECT_FALSE(set_cookie(direct, login::session_cookie).has_value());
+    EXPECT_EQ(storage::Accounts(*db_).find(id)->password_changed_at, changed_before);
 }
 
 TEST_F(StepsTest, IncitationCanBeSkippedOrFollowed) {
