@@ -17,11 +17,13 @@
 #include "account/pages/page_support.hpp"
 #include "account/password/password_policy.hpp"
 #include "account/session/sso_session.hpp"
+#include "core/crypto.hpp"
 #include "core/csrf.hpp"
 #include "core/html_templates.hpp"
 #include "core/login_contract.hpp"
 #include "storage/interactions.hpp"
 #include "storage/notifications.hpp"
+#include "storage/rate_limits.hpp"
 
 namespace caf::account::creation {
 namespace {
@@ -276,9 +278,10 @@ http::Response submit_civil_status(const http::Request& request, CreationContext
         else if (locked_error)
             feedback.alert = *locked_error;
     }
-    // Without a NIR, nothing vouches for the person but the captcha and the parents' names (or
-    // the provider the creation started from).
-    if (param(form, civil_field::has_nir) == "non" && actx.captcha && !external) {
+    // The captcha of every draft not started from a provider, with or without a NIR: anyone may
+    // type anyone's NIR here, and this step says whether it has an account; it also comes before
+    // any code is sent. Without a NIR, the captcha and the parents' names are all that vouch.
+    if (actx.captcha && !external) {
         const bool solved = actx.captcha->check(param(form, "captcha_id"), param(form, "captcha"),
                                                 param(form, CsrfGuard::field_name.data()), now);
         if (!solved)
@@ -288,6 +291,16 @@ http::Response submit_civil_status(const http::Request& request, CreationContext
     }
     if (!feedback.errors.empty()) return render(request, ctx, loaded, feedback, 400);
 
+    const auto& limits = ctx.settings.limits;
+    auto by_address = storage::RateLimits(actx.db).hit("creation-civil-ip:" + address_key(request),
+                                                       to_unix_seconds(now), limits.window_seconds,
+                                                       limits.civil_status_per_address);
+    if (!by_address.allowed) {
+        feedback.alert = wait_message(by_address.retry_after);
+        auto response = render(request, ctx, loaded, feedback, 429);
+        response.headers.set("Retry-After", std::to_string(std::max<std::int64_t>(by_address.retry_after, 1)));
+        return response;
+    }
     if (entry->nir && nir_has_account(actx.db, actx.protector, *entry->nir))
         return nir_taken_page(ctx, loaded.draft.interaction_id, 409);
 
@@ -369,6 +382,26 @@ NotificationChannel notification_channel(CodeChannel channel) {
     return channel == CodeChannel::email ? NotificationChannel::email : NotificationChannel::sms;
 }
 
+// The seconds to wait when this address or this destination has had its codes for the window;
+// nullopt when the send may go (and is then counted against both).
+std::optional<std::int64_t> code_send_refusal(const http::Request& request, CreationContext& ctx,
+                                              const ContactEntry& contact, TimePoint now) {
+    auto& actx = ctx.account;
+    const auto& limits = ctx.settings.limits;
+    const auto kind = contact.channel == CodeChannel::email ? PersonalDataKind::email : PersonalDataKind::phone;
+    const auto destination = "creation-code-to:" + crypto::hex_encode(actx.protector.lookup(kind, contact.value));
+    const auto address = "creation-code-ip:" + address_key(request);
+    return actx.db.transaction([&](storage::Connection& c) -> std::optional<std::int64_t> {
+        storage::RateLimits rates(actx.db);
+        const auto now_s = to_unix_seconds(now);
+        auto by_destination = rates.hit(c, destination, now_s, limits.window_seconds, limits.codes_per_destination);
+        if (!by_destination.allowed) return std::max<std::int64_t>(by_destination.retry_after, 1);
+        auto by_address = rates.hit(c, address, now_s, limits.window_seconds, limits.codes_per_address);
+        if (!by_address.allowed) return std::max<std::int64_t>(by_address.retry_after, 1);
+        return std::nullopt;
+    });
+}
+
 http::Response submit_contact(const http::Request& request, CreationContext& ctx, LoadedDraft& loaded,
                               const http::Params& form) {
     auto& actx = ctx.account;
@@ -406,6 +439,15 @@ http::Response submit_contact(const http::Request& request, CreationContext& ctx
                 return render(request, ctx, loaded, feedback, 400);
             }
             contact = *checked;
+        }
+        // Per address and per destination, whatever the draft: a new draft must not buy new
+        // sends (SMS pumping, mail bombing). The destination is keyed like any contact lookup.
+        if (auto wait = code_send_refusal(request, ctx, *contact, now)) {
+            feedback.alert = wait_message(*wait);
+            if (!resend) feedback.values = shown_again(form);
+            auto response = render(request, ctx, loaded, feedback, 429);
+            response.headers.set("Retry-After", std::to_string(*wait));
+            return response;
         }
         std::optional<SendOutcome> outcome;
         actx.db.transaction([&](storage::Connection& c) {

@@ -12,9 +12,20 @@ namespace creation {
 class IdentityDocumentVerifier;
 }
 
+// What one address, or one contact, may ask of the wizard in a fixed one-hour window (storage
+// rate_limits, shared by every node): step 1 tells whether a NIR has an account, and every code
+// sent costs an SMS and lands in someone's inbox.
+struct CreationLimits {
+    std::int64_t window_seconds = 3600;
+    std::int64_t civil_status_per_address = 20;  // step 1 submissions from one address
+    std::int64_t codes_per_address = 10;         // codes sent (first sends and resends) from one address
+    std::int64_t codes_per_destination = 5;      // codes sent to one mail address or mobile number
+};
+
 struct CreationSettings {
     int minimum_age = 15;                          // SPEC.md §4: members of a household aged 15 or more
     std::chrono::seconds draft_lifetime{60 * 60};  // "5 à 10 minutes", with room for a slow SMS
+    CreationLimits limits;
 };
 
 // Registers, on `router` (every route blocking: store, Argon2id, captcha):

@@ -5,6 +5,7 @@
 
 #include "account/account_routes.hpp"
 #include "account/password/password_policy.hpp"
+#include "core/crypto.hpp"
 #include "core/html_templates.hpp"
 
 namespace caf::account {
@@ -36,6 +37,16 @@ std::string with_interaction(std::string_view path, const std::optional<std::str
         out += extra;
     }
     return out;
+}
+
+std::string address_key(const http::Request& request) {
+    return crypto::hex_encode(crypto::sha256(request.remote_address));
+}
+
+std::string wait_message(std::int64_t retry_after_seconds) {
+    const auto minutes = std::max<std::int64_t>(1, (retry_after_seconds + 59) / 60);
+    return "Trop de demandes. Pour votre sécurité, réessayez dans " + std::to_string(minutes) +
+           (minutes == 1 ? " minute." : " minutes.");
 }
 
 http::Response refused_form_page(const HtmlTemplates& pages, const std::optional<std::string>& interaction) {

@@ -29,6 +29,11 @@ std::string with_interaction(std::string_view path, const std::optional<std::str
 // connection): [{"rule", "label"}] in PasswordRule order, read by web/static/mot-de-passe.js.
 nlohmann::json password_checklist();
 
+// The client's address as part of a rate-limit key: a digest, never the address itself.
+std::string address_key(const http::Request& request);
+// "Trop de demandes. Pour votre sécurité, réessayez dans 5 minutes." (whole minutes, at least 1)
+std::string wait_message(std::int64_t retry_after_seconds);
+
 // 403: the form's CSRF token is missing or wrong (an old tab, cookies refused, a forged post).
 http::Response refused_form_page(const HtmlTemplates& pages, const std::optional<std::string>& interaction);
 

@@ -25,16 +25,6 @@ const std::string steps_path = std::string(recovery_path) + "/etapes";
 const std::string quit_path = std::string(recovery_path) + "/abandonner";
 constexpr std::string_view provisional_path = "/identifiant-provisoire-oublie";
 
-std::string ip_digest(const http::Request& request) {
-    return crypto::hex_encode(crypto::sha256(request.remote_address));
-}
-
-std::string wait_message(std::int64_t retry_after) {
-    const auto minutes = std::max<std::int64_t>(1, (retry_after + 59) / 60);
-    return "Trop de demandes. Pour votre sécurité, réessayez dans " + std::to_string(minutes) +
-           (minutes == 1 ? " minute." : " minutes.");
-}
-
 // The captcha of a form: nullopt when answered, else the French message.
 std::optional<std::string> captcha_refusal(const http::Request& request, AccountContext& ctx,
                                            const http::Params& form) {
@@ -342,7 +332,7 @@ http::Response submit_identify(const http::Request& request, AccountContext& ctx
 
     const RecoveryLimits limits;
     storage::RateLimits rates(ctx.db);
-    auto by_ip = rates.hit("recovery-ip:" + ip_digest(request), now_s, limits.window_seconds, limits.per_ip);
+    auto by_ip = rates.hit("recovery-ip:" + address_key(request), now_s, limits.window_seconds, limits.per_ip);
     if (!by_ip.allowed) {
         s.alert = wait_message(by_ip.retry_after);
         auto response = render_identify(request, ctx, s, 429);
@@ -436,7 +426,7 @@ http::Response submit_provisional_id_form(const http::Request& request, AccountC
 
     const RecoveryLimits limits;
     storage::RateLimits rates(ctx.db);
-    auto by_ip = rates.hit("provisional-id-ip:" + ip_digest(request), now_s, limits.window_seconds, limits.per_ip);
+    auto by_ip = rates.hit("provisional-id-ip:" + address_key(request), now_s, limits.window_seconds, limits.per_ip);
     if (!by_ip.allowed) {
         s.alert = wait_message(by_ip.retry_after);
         auto response = render_provisional(request, ctx, s, 429);

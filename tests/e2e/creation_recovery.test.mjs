@@ -110,9 +110,10 @@ async function fillCivilStatus(page, person) {
     await page.getByLabel('Prénom(s) du parent 1').fill(p1p);
     await page.getByLabel('Nom de naissance du parent 2').fill(p2n);
     await page.getByLabel('Prénom(s) du parent 2').fill(p2p);
-    await page.getByText('Vérification de sécurité', { exact: true }).waitFor();
-    await fillCaptchaIfShown(page);
   }
+  // Every draft answers the captcha, with or without a NIR.
+  await page.getByText('Vérification de sécurité', { exact: true }).waitFor();
+  await fillCaptchaIfShown(page);
   await page.getByRole('button', { name: 'Continuer' }).click();
 }
 

@@ -378,5 +378,73 @@ TEST_F(CreationTest, TwoConcurrentCreationsOfOneNirMakeExactlyOneAccount) {
     EXPECT_NE(account_id_of(jean_nir), 0);
 }
 
+// Step 1 says whether a NIR has an account: no answer without the captcha, and a budget per
+// address, so it cannot be used to list who has an account.
+TEST_F(CreationTest, WithNirAWrongCaptchaIsRefusedBeforeSayingWhetherTheNirHasAnAccount) {
+    add_jean();
+    begin();
+    auto refused = civil(jean_civil_status(), "WRONG1");
+    EXPECT_EQ(refused.status, 400);
+    EXPECT_TRUE(has(refused, "Les caractères saisis ne correspondent pas à l'image."));
+    EXPECT_FALSE(has(refused, "a déjà un Espace Mon Compte"));
+}
+
+TEST_F(CreationTest, StepOneFromOneAddressIsLimitedPerHour) {
+    add_jean();
+    const auto limit = CreationLimits{}.civil_status_per_address;
+    for (std::int64_t i = 0; i < limit; ++i) {
+        begin();
+        ASSERT_EQ(civil(jean_civil_status()).status, 409) << "attempt " << i;
+    }
+    begin();
+    auto refused = civil(jean_civil_status());
+    EXPECT_EQ(refused.status, 429);
+    EXPECT_TRUE(has(refused, "Trop de demandes. Pour votre sécurité, réessayez dans 60 minutes."));
+    EXPECT_FALSE(has(refused, "a déjà un Espace Mon Compte"));
+    EXPECT_TRUE(refused.headers.get("Retry-After").has_value());
+    clock_.advance(std::chrono::hours(1));
+    begin();
+    EXPECT_EQ(civil(jean_civil_status()).status, 409);
+}
+
+// Each draft has its own resend budget: the limits that stop SMS pumping and mail bombing hold
+// across drafts, per destination and per address.
+TEST_F(CreationTest, CodesToOneDestinationAreLimitedAcrossDrafts) {
+    const auto limit = CreationLimits{}.codes_per_destination;
+    auto send_to = [&](const std::string& email) {
+        begin();
+        EXPECT_EQ(civil(jean_civil_status()).status, 303);
+        EXPECT_EQ(stage("piece-identite", {{"action", "continuer"}}).status, 303);
+        return stage("coordonnees", {{"action", "envoyer"}, {"canal", "email"}, {"email", email},
+                                     {"email_confirmation", email}});
+    };
+    for (std::int64_t i = 0; i < limit; ++i) ASSERT_EQ(send_to("victime@example.test").status, 303) << i;
+    EXPECT_EQ(take_queued().size(), static_cast<std::size_t>(limit));
+    auto refused = send_to("victime@example.test");
+    EXPECT_EQ(refused.status, 429);
+    EXPECT_TRUE(has(refused, "Trop de demandes. Pour votre sécurité, réessayez dans"));
+    EXPECT_TRUE(take_queued().empty()) << "nothing sent";
+    // Another destination from the same address still gets its code.
+    EXPECT_EQ(send_to("autre@example.test").status, 303);
+    EXPECT_EQ(take_queued().size(), 1u);
+}
+
+TEST_F(CreationTest, CodesFromOneAddressAreLimitedAcrossDrafts) {
+    const auto limit = CreationLimits{}.codes_per_address;
+    auto send_sms = [&](int i) {
+        begin();
+        EXPECT_EQ(civil(jean_civil_status()).status, 303);
+        EXPECT_EQ(stage("piece-identite", {{"action", "continuer"}}).status, 303);
+        const std::string phone = "06000001" + std::string(i < 10 ? "0" : "") + std::to_string(i);
+        return stage("coordonnees", {{"action", "envoyer"}, {"canal", "sms"}, {"telephone", phone},
+                                     {"telephone_confirmation", phone}});
+    };
+    for (int i = 0; i < limit; ++i) ASSERT_EQ(send_sms(i).status, 303) << i;
+    take_queued();
+    auto refused = send_sms(static_cast<int>(limit));
+    EXPECT_EQ(refused.status, 429);
+    EXPECT_TRUE(take_queued().empty());
+}
+
 }  // namespace
 }  // namespace caf::account::test
