@@ -247,6 +247,13 @@ R"(CREATE TABLE IF NOT EXISTS client_assertion_jtis (
         {7, "audit log index on the actor", {
 "CREATE INDEX {if_not_exists}audit_log_actor ON audit_log (actor_id, id)",
         }},
+        // Login attempts reserved under the lockout row's lock before their password is hashed,
+        // so simultaneous attempts are judged on the ones already in flight (ZITADEL
+        // GHSA-7h8m-vrxx-vr4m); see account/login/login_service.cpp.
+        {9, "lockout reservations", {
+"ALTER TABLE lockouts ADD COLUMN {if_not_exists}reserved {int} NOT NULL DEFAULT 0",
+"ALTER TABLE lockouts ADD COLUMN {if_not_exists}reserved_at {int} NULL",
+        }},
     };
     return all;
 }
