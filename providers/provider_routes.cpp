@@ -188,6 +188,11 @@ http::Response callback(const http::Request& request, AccountContext& ctx, Upstr
                                                     verified_nir(config, done->identity.claims)};
     auto resolved = account::linking::resolve_external_identity(ctx.db, ctx.protector, claims, to_unix_seconds(now));
     using account::linking::Resolution;
+    // Linked to an account that may not log in (blocked, disabled, closed): no session, no code,
+    // and one message whatever the status, as the login form gives one answer.
+    if (resolved.resolution == Resolution::unusable)
+        return refuse("account_unusable", std::string(account_unusable_message), pending->interaction_id,
+                      live.client_id);
     http::Response response;
     if (resolved.account_id && (resolved.resolution == Resolution::known_link ||
                                 resolved.resolution == Resolution::verified_nir ||

@@ -27,6 +27,9 @@ inline constexpr std::string_view logout_cookie = "__Host-caf_upstream_logout";
 inline constexpr std::chrono::seconds authorization_lifetime{600};
 // The no-match identity waits this long for "J'ai déjà un compte" or the prefilled creation.
 inline constexpr std::chrono::seconds pending_identity_lifetime{30 * 60};
+// The refusal of a provider login whose identity is linked to an account that cannot log in.
+inline constexpr std::string_view account_unusable_message =
+    "La connexion à votre compte Caf n'est pas possible. Pour en savoir plus, contactez votre Caf.";
 
 // The configured providers, by name.
 class ProviderRegistry {

@@ -9,7 +9,7 @@ constexpr std::string_view select_account =
     "SELECT id, nir_lookup, nir_sealed, provisional_id, password_hash, password_changed_at, "
     "legacy_password, cgu_version, civil_status_sealed, pivot_lookup, email_sealed, "
     "email_verified, phone_sealed, phone_verified, address_sealed, documents_required, identity_verified, "
-    "status, created_at, updated_at FROM accounts ";
+    "status, recovery_lookup, created_at, updated_at FROM accounts ";
 
 Account to_account(const Row& r) {
     Account a;
@@ -31,6 +31,7 @@ Account to_account(const Row& r) {
     a.documents_required = r.boolean("documents_required");
     a.identity_verified = r.boolean("identity_verified");
     a.status = r.text("status");
+    a.recovery_lookup = r.optional_blob("recovery_lookup");
     a.created_at = r.integer("created_at");
     a.updated_at = r.integer("updated_at");
     return a;
@@ -49,14 +50,15 @@ std::int64_t Accounts::create(Connection& c, const NewAccount& a, std::int64_t n
     c.exec("INSERT INTO accounts (nir_lookup, nir_sealed, provisional_id, password_hash, "
            "password_changed_at, legacy_password, cgu_version, civil_status_sealed, pivot_lookup, "
            "email_sealed, email_verified, phone_sealed, phone_verified, address_sealed, "
-           "documents_required, identity_verified, status, created_at, updated_at) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+           "documents_required, identity_verified, status, recovery_lookup, created_at, updated_at) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
            {nullable_blob(a.nir_lookup), nullable_blob(a.nir_sealed), nullable(a.provisional_id),
             nullable(a.password_hash), nullable(a.password_changed_at), boolean(a.legacy_password),
             nullable(a.cgu_version), nullable_blob(a.civil_status_sealed),
             nullable_blob(a.pivot_lookup), nullable_blob(a.email_sealed), boolean(a.email_verified),
             nullable_blob(a.phone_sealed), boolean(a.phone_verified), nullable_blob(a.address_sealed),
-            boolean(a.documents_required), boolean(a.identity_verified), a.status, now, now});
+            boolean(a.documents_required), boolean(a.identity_verified), a.status, nullable_blob(a.recovery_lookup),
+            now, now});
     return c.last_insert_id();
 }
 
@@ -91,12 +93,31 @@ std::optional<Account> Accounts::find_by_provisional_id(Connection& c, const std
     return one(c, "WHERE provisional_id = ?", {provisional_id});
 }
 
-std::vector<std::int64_t> Accounts::list_provisional_without_nir(Connection& c) {
-    std::vector<std::int64_t> ids;
-    for (const auto& row : c.query("SELECT id FROM accounts WHERE provisional_id IS NOT NULL AND nir_lookup IS NULL "
-                                   "AND status = 'active' ORDER BY id"))
-        ids.push_back(row.integer(0));
-    return ids;
+namespace {
+constexpr std::string_view provisional_without_nir =
+    "WHERE provisional_id IS NOT NULL AND nir_lookup IS NULL AND status = 'active' ";
+}  // namespace
+
+std::vector<Account> Accounts::find_provisional_by_recovery_lookup(Connection& c, const std::string& recovery_lookup) {
+    std::vector<Account> out;
+    for (const auto& row : c.query(std::string(select_account) + std::string(provisional_without_nir) +
+                                       "AND recovery_lookup = ? ORDER BY id",
+                                   {Blob{recovery_lookup}}))
+        out.push_back(to_account(row));
+    return out;
+}
+
+std::vector<Account> Accounts::list_provisional_without_recovery_lookup(Connection& c, std::int64_t limit) {
+    std::vector<Account> out;
+    for (const auto& row : c.query(std::string(select_account) + std::string(provisional_without_nir) +
+                                       "AND recovery_lookup IS NULL ORDER BY id LIMIT ?",
+                                   {limit}))
+        out.push_back(to_account(row));
+    return out;
+}
+
+bool Accounts::set_recovery_lookup(Connection& c, std::int64_t id, const std::string& recovery_lookup) {
+    return c.exec("UPDATE accounts SET recovery_lookup = ? WHERE id = ?", {Blob{recovery_lookup}, id}) == 1;
 }
 
 std::vector<Account> Accounts::find_by_pivot_lookup(Connection& c, const std::string& pivot_lookup) {
@@ -145,7 +166,8 @@ bool Accounts::attach_nir(Connection& c, std::int64_t id, const std::string& nir
 
 bool Accounts::update_civil_status(Connection& c, std::int64_t id, const std::string& civil_status_sealed,
                                    const std::optional<std::string>& pivot_lookup, std::int64_t now) {
-    return c.exec("UPDATE accounts SET civil_status_sealed = ?, pivot_lookup = ?, updated_at = ? WHERE id = ?",
+    return c.exec("UPDATE accounts SET civil_status_sealed = ?, pivot_lookup = ?, recovery_lookup = NULL, "
+                  "updated_at = ? WHERE id = ?",
                   {Blob{civil_status_sealed}, nullable_blob(pivot_lookup), now, id}) == 1;
 }
 

@@ -36,6 +36,10 @@ struct NewAccount {
     // pivot alone; anyone can type a name and a birth date into the creation wizard.
     bool identity_verified = false;
     std::string status = "active";
+    // Provisional accounts only: "Identifiant provisoire oublié" finds them by this HMAC of the
+    // birth name, the first first name and the birth date (account/recovery). NULL: not computed
+    // yet (rows from before migration 9, or a civil status just changed); empty: none possible.
+    std::optional<std::string> recovery_lookup;
 };
 
 struct Account : NewAccount {
@@ -67,9 +71,14 @@ public:
     std::optional<Account> find_by_provisional_id(Connection& c, const std::string& provisional_id);
     // Several matches are possible (homonyms): the caller links only a unique one.
     std::vector<Account> find_by_pivot_lookup(Connection& c, const std::string& pivot_lookup);
-    // Active accounts that still log in with a provisional identifier (no NIR attached yet), by
-    // id: "Identifiant provisoire oublié" compares their sealed civil status with what is typed.
-    std::vector<std::int64_t> list_provisional_without_nir(Connection& c);
+    // Active accounts that still log in with a provisional identifier (no NIR attached yet) with
+    // this recovery lookup: "Identifiant provisoire oublié" compares their sealed civil status
+    // and contact with what is typed. Several are possible (homonyms).
+    std::vector<Account> find_provisional_by_recovery_lookup(Connection& c, const std::string& recovery_lookup);
+    // Up to `limit` such accounts whose recovery lookup is still NULL, by id, and the setter that
+    // fills it in: the lookup is an HMAC the SQL of a migration cannot compute.
+    std::vector<Account> list_provisional_without_recovery_lookup(Connection& c, std::int64_t limit);
+    bool set_recovery_lookup(Connection& c, std::int64_t id, const std::string& recovery_lookup);
 
     // A new password chosen by the person: changed_at = now, no longer legacy. False: no account.
     bool update_password(Connection& c, std::int64_t id, const std::string& hash, std::int64_t now);
@@ -82,6 +91,7 @@ public:
     // Back office: a NIR for a provisional account. StoreError(conflict) when the NIR is taken.
     bool attach_nir(Connection& c, std::int64_t id, const std::string& nir_lookup,
                     const std::string& nir_sealed, std::int64_t now);
+    // Clears the recovery lookup, computed again from the new civil status before the next use.
     bool update_civil_status(Connection& c, std::int64_t id, const std::string& civil_status_sealed,
                              const std::optional<std::string>& pivot_lookup, std::int64_t now);
     bool set_documents_required(Connection& c, std::int64_t id, bool required, std::int64_t now);

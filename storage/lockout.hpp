@@ -17,6 +17,10 @@ struct LockoutState {
     std::int64_t freeze_count = 0;
     std::optional<std::int64_t> frozen_until;
     std::int64_t updated_at = 0;  // 0: never recorded
+    // Login attempts reserved under the row lock and not yet settled (their password is being
+    // hashed), and when the last one was reserved: a node that dies mid-attempt leaves them.
+    std::int64_t reserved = 0;
+    std::optional<std::int64_t> reserved_at;
 };
 
 class Lockouts {

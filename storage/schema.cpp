@@ -257,6 +257,18 @@ R"(CREATE TABLE IF NOT EXISTS client_assertion_jtis (
 "(SELECT account_id FROM audit_log WHERE action = 'account.created' AND account_id IS NOT NULL) "
 "OR id IN (SELECT account_id FROM audit_log WHERE action = 'nir.attached' AND account_id IS NOT NULL)",
         }},
+        // Login attempts reserved under the lockout row's lock before their password is hashed,
+        // so simultaneous attempts are judged on the ones already in flight (ZITADEL
+        // GHSA-7h8m-vrxx-vr4m); see account/login/login_service.cpp.
+        {9, "lockout reservations and the provisional identifier recovery lookup", {
+"ALTER TABLE lockouts ADD COLUMN {if_not_exists}reserved {int} NOT NULL DEFAULT 0",
+"ALTER TABLE lockouts ADD COLUMN {if_not_exists}reserved_at {int} NULL",
+        // "Identifiant provisoire oublié" finds provisional accounts by a keyed HMAC instead of
+        // opening every one (account/recovery/provisional_id_recovery.cpp). SQL cannot compute
+        // it: existing rows keep NULL and the recovery fills them in before its first lookup.
+"ALTER TABLE accounts ADD COLUMN {if_not_exists}recovery_lookup {key} NULL",
+"CREATE INDEX {if_not_exists}accounts_recovery ON accounts (recovery_lookup)",
+        }},
     };
     return all;
 }

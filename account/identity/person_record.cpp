@@ -115,6 +115,13 @@ std::string pivot_key(const PersonRecord& p) {
            (p.born_abroad() ? std::string() : p.birth_place) + "|" + p.birth_country;
 }
 
+std::string provisional_recovery_key(const PersonRecord& p) {
+    // Lower case and "-": no pivot key (upper-case names first) can be this text.
+    const auto first_names = normalise_name(p.first_names);
+    return "provisional-recovery|" + normalise_name(p.birth_name) + "|" + first_names.substr(0, first_names.find(' ')) +
+           "|" + p.birth_date;
+}
+
 bool is_iso_date(std::string_view text) {
     if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
     for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})

@@ -37,6 +37,11 @@ std::string normalise_name(std::string_view name);
 // pivot lookup, so a unique exact match is one index lookup.
 std::string pivot_key(const PersonRecord& person);
 
+// The canonical text of what "Identifiant provisoire oublié" asks: birth name, the first of the
+// first names, birth date. Its keyed HMAC is a provisional account's recovery lookup (several
+// accounts may share it); the typed form gives the same text when it names the same person.
+std::string provisional_recovery_key(const PersonRecord& person);
+
 // YYYY-MM-DD with a real calendar date.
 bool is_iso_date(std::string_view text);
 

@@ -178,6 +178,7 @@ storage::NewAccount new_account_of(const ImportRecord& r, const PersonalDataProt
     if (r.person) {
         a.civil_status_sealed = protector.seal(PersonalDataKind::civil_status, to_json(*r.person).dump());
         a.pivot_lookup = protector.lookup(PersonalDataKind::civil_status, pivot_key(*r.person));
+        if (!r.nir) a.recovery_lookup = protector.lookup(PersonalDataKind::civil_status, provisional_recovery_key(*r.person));
     }
     if (r.email) a.email_sealed = protector.seal(PersonalDataKind::email, *r.email);
     a.email_verified = r.email && r.email_verified;

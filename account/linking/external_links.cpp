@@ -126,8 +126,12 @@ ResolvedIdentity resolve_external_identity(storage::Database& db, const Personal
     storage::ExternalLinks links(db);
 
     auto attempt = [&](storage::Connection& c) -> ResolvedIdentity {
-        if (auto known = links.find(c, identity.provider, identity.subject))
+        if (auto known = links.find(c, identity.provider, identity.subject)) {
+            // The link does not outlive the account's right to log in (blocked, disabled, closed).
+            auto account = accounts.find(c, known->account_id);
+            if (!account || !usable(*account)) return {Resolution::unusable, std::nullopt};
             return {Resolution::known_link, known->account_id};
+        }
         if (nir_lookup) {
             auto account = accounts.find_by_nir_lookup(c, *nir_lookup);
             if (account && linkable_without_password(*account) && !opted_out(c, db, account->id, identity.provider)) {

@@ -25,6 +25,7 @@ enum class Resolution {
     pivot_match,    // linked now: exactly one account has this pivot
     ambiguous,      // several accounts share the pivot: nothing linked
     no_match,       // nothing linked: the person chooses (step 3)
+    unusable,       // (provider, sub) linked to an account that cannot log in (not active): refused
 };
 
 struct ResolvedIdentity {

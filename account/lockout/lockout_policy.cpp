@@ -36,8 +36,11 @@ std::chrono::seconds LockoutPolicy::freeze_duration(int freeze_number) const {
 
 LockoutVerdict LockoutPolicy::evaluate(const LockoutState& state, TimePoint now) const {
     if (const auto remaining = remaining_freeze(state, now)) return Frozen{*remaining};
-    return Allowed{std::max(1, config_.freeze_after_failures - state.failures),
-                   state.failures >= config_.captcha_after_failures};
+    const int counted = state.failures + state.in_flight;
+    if (state.in_flight > 0 && counted >= config_.freeze_after_failures)
+        return Frozen{freeze_duration(state.freeze_count + 1)};
+    return Allowed{std::max(1, config_.freeze_after_failures - counted),
+                   counted >= config_.captcha_after_failures};
 }
 
 AfterFailure LockoutPolicy::after_failure(const LockoutState& state, TimePoint now) const {

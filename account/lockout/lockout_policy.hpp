@@ -27,6 +27,9 @@ struct LockoutState {
     int failures = 0;      // since the last successful login or password reset
     int freeze_count = 0;  // freezes since then; picks the next duration
     std::optional<TimePoint> frozen_until;
+    // Attempts reserved and not yet settled: their passwords are being checked (on any node).
+    // They count like failures for the captcha and the freeze until they are settled.
+    int in_flight = 0;
 
     friend bool operator==(const LockoutState&, const LockoutState&) = default;
 };
@@ -69,10 +72,13 @@ public:
 
     // Before checking the password: may the person try, and is the captcha required? During a
     // freeze every attempt is refused, even with the right password, so the caller must not
-    // check the password then.
+    // check the password then. Attempts in flight count as failures; when one of them may be
+    // the freezing failure, the attempt is refused as frozen for the freeze it would start, so
+    // simultaneous attempts cannot all pass the freeze (or the captcha) before one is counted.
     LockoutVerdict evaluate(const LockoutState& state, TimePoint now) const;
 
-    // After a wrong password (or unknown identifier). Called while frozen — two nodes racing on
+    // After a wrong password (or unknown identifier), the attempt's own reservation already
+    // released from `state.in_flight`. Called while frozen — two nodes racing on
     // the same identifier — it counts nothing and answers Frozen, so a race cannot escalate
     // the freeze.
     AfterFailure after_failure(const LockoutState& state, TimePoint now) const;

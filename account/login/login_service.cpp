@@ -22,6 +22,7 @@ LockoutState to_policy(const storage::LockoutState& s) {
     out.failures = static_cast<int>(s.failures);
     out.freeze_count = static_cast<int>(s.freeze_count);
     if (s.frozen_until) out.frozen_until = from_unix_seconds(*s.frozen_until);
+    out.in_flight = static_cast<int>(s.reserved);
     return out;
 }
 
@@ -29,6 +30,24 @@ void store_policy(const LockoutState& from, storage::LockoutState& to) {
     to.failures = from.failures;
     to.freeze_count = from.freeze_count;
     to.frozen_until = from.frozen_until ? std::optional<std::int64_t>(to_unix_seconds(*from.frozen_until)) : std::nullopt;
+}
+
+// An attempt whose node died between its reservation and its settlement (or whose hashing
+// failed) is never settled: after this long it is counted as the failure it may have been.
+constexpr std::int64_t abandoned_reservation_seconds = 60;
+
+void count_abandoned_reservations(storage::LockoutState& s, std::int64_t now) {
+    if (s.reserved > 0 && s.reserved_at && *s.reserved_at + abandoned_reservation_seconds < now) {
+        s.failures += s.reserved;
+        s.reserved = 0;
+        s.reserved_at.reset();
+    }
+}
+
+void release_reservation(storage::LockoutState& s) {
+    // Zero already when the reservation was counted as abandoned meanwhile.
+    if (s.reserved > 0) --s.reserved;
+    if (s.reserved == 0) s.reserved_at.reset();
 }
 
 LoginIdentifierKind kind_of(const LoginIdentifier& identifier) {
@@ -71,30 +90,42 @@ LoginOutcome LoginService::attempt(const LoginForm& form, TimePoint now, std::st
     storage::Lockouts lockouts(db_);
     storage::AuditLog audit(db_);
 
-    // The account and the identifier's lockout state in one snapshot; known and unknown
-    // identifiers take exactly the same path from here on.
+    // Transaction 1, under the identifier's row lock: the verdict, judged with the attempts
+    // already in flight, and this attempt reserved when it may go on. Simultaneous attempts then
+    // cannot all be judged on the state from before any of them was counted (the captcha and the
+    // freeze would be skipped); Argon2id runs after the commit, so no row lock waits on it.
+    // Known and unknown identifiers take exactly the same path from here on.
+    const bool captcha_missing = form.captcha_answer.empty() || form.captcha_id.empty();
     std::optional<storage::Account> account;
-    storage::LockoutState stored;
-    db_.read([&](storage::Connection& c) {
-        stored = lockouts.get(c, key);
-        account = kind == LoginIdentifierKind::nir
-                      ? accounts.find_by_nir_lookup(c, key)
-                      : accounts.find_by_provisional_id(c, canonical(identifier));
+    LockoutVerdict verdict = Allowed{0, false};
+    db_.transaction([&](storage::Connection& c) {
+        account = kind == LoginIdentifierKind::nir ? accounts.find_by_nir_lookup(c, key)
+                                                   : accounts.find_by_provisional_id(c, canonical(identifier));
+        lockouts.update(c, key, now_s, [&](storage::LockoutState& s) {
+            count_abandoned_reservations(s, now_s);
+            verdict = lockout_.evaluate(to_policy(s), now);
+            // An attempt refused for its missing captcha reserves nothing: it goes no further.
+            const auto* allowed = std::get_if<Allowed>(&verdict);
+            if (allowed && !(allowed->captcha_required && captcha_ && captcha_missing)) {
+                ++s.reserved;
+                s.reserved_at = now_s;
+            }
+        });
     });
     const std::optional<std::int64_t> account_id = account ? std::optional(account->id) : std::nullopt;
 
     // During a freeze the password is not even checked: the right one is refused too.
-    const auto verdict = lockout_.evaluate(to_policy(stored), now);
-    // Not audited: the freeze itself was, and a write here only for real accounts would make
-    // the refusal slower for them than for unknown identifiers.
+    // Not audited: the freeze itself was.
     if (const auto* frozen = std::get_if<PolicyFrozen>(&verdict)) return Frozen{frozen->remaining, false, std::nullopt};
     // From the 4th attempt the captcha comes first: a missing or wrong answer is refused without
     // the password being checked (and without Argon2id, for every identifier alike), and it is
-    // not counted as a failure. The challenge is spent either way.
-    if (const auto* allowed = std::get_if<Allowed>(&verdict); allowed && allowed->captcha_required && captcha_) {
-        const bool missing = form.captcha_answer.empty() || form.captcha_id.empty();
-        if (missing || !captcha_->check(form.captcha_id, form.captcha_answer, captcha_binding, now))
-            return CaptchaRefused{missing, allowed->attempts_left, kind};
+    // not counted as a failure: its reservation is released. The challenge is spent either way.
+    if (const auto& allowed = std::get<Allowed>(verdict); allowed.captcha_required && captcha_) {
+        if (captcha_missing) return CaptchaRefused{true, allowed.attempts_left, kind};
+        if (!captcha_->check(form.captcha_id, form.captcha_answer, captcha_binding, now)) {
+            lockouts.update(key, now_s, release_reservation);
+            return CaptchaRefused{false, allowed.attempts_left, kind};
+        }
     }
 
     // Argon2id either way, so the timing does not tell whether the account exists. A password
@@ -107,17 +138,19 @@ LoginOutcome LoginService::attempt(const LoginForm& form, TimePoint now, std::st
         else hasher_.dummy_verify(form.password);
     }
 
+    // Transaction 2 settles the reservation: a success clears the counter, a failure counts.
     if (verified) {
-        // Another node may have frozen the identifier since the snapshot: checked again under
-        // the row lock, and the counter cleared only if not.
+        // Another attempt may have frozen the identifier since the reservation: checked under
+        // the row lock, and the counter cleared only if not (attempts still in flight stay).
         std::optional<std::chrono::seconds> frozen_meanwhile;
-        db_.transaction([&](storage::Connection& c) {
+        lockouts.update(key, now_s, [&](storage::LockoutState& s) {
             frozen_meanwhile.reset();
-            lockouts.update(c, key, now_s, [&](storage::LockoutState& s) {
-                const auto again = lockout_.evaluate(to_policy(s), now);
-                if (const auto* f = std::get_if<PolicyFrozen>(&again)) frozen_meanwhile = f->remaining;
-            });
-            if (!frozen_meanwhile) lockouts.reset(c, key);
+            release_reservation(s);
+            if (s.frozen_until && *s.frozen_until > now_s) {
+                frozen_meanwhile = std::chrono::seconds{*s.frozen_until - now_s};
+                return;
+            }
+            store_policy(lockout_.after_success(), s);
         });
         if (frozen_meanwhile) return Frozen{*frozen_meanwhile, false, std::nullopt};
 
@@ -132,6 +165,7 @@ LoginOutcome LoginService::attempt(const LoginForm& form, TimePoint now, std::st
     db_.transaction([&](storage::Connection& c) {
         notices = 0;
         lockouts.update(c, key, now_s, [&](storage::LockoutState& s) {
+            release_reservation(s);
             auto after = lockout_.after_failure(to_policy(s), now);
             failure = after.outcome;
             store_policy(after.state, s);

@@ -9,7 +9,7 @@ std::string remember_identifier_cookie(const PersonalDataProtector& protector, c
     const bool nir = std::holds_alternative<Nir>(identifier);
     const auto kind = nir ? PersonalDataKind::nir : PersonalDataKind::provisional_id;
     std::string value = nir ? "n." : "p.";
-    value += crypto::base64url_encode(protector.seal(kind, canonical(identifier)));
+    value += crypto::base64url_encode(protector.seal_for_browser(kind, canonical(identifier)));
     http::CookieOptions options;
     options.max_age_seconds = remembered_identifier_max_age.count();
     return http::set_cookie_value(remembered_identifier_cookie_name, value, options);
@@ -31,7 +31,7 @@ std::optional<LoginIdentifier> remembered_identifier(const PersonalDataProtector
     else return std::nullopt;
     auto sealed = crypto::base64url_decode(std::string_view(*value).substr(2));
     if (!sealed) return std::nullopt;
-    auto text = protector.open(kind, *sealed);
+    auto text = protector.open_from_browser(kind, *sealed);
     if (!text) return std::nullopt;
     auto parsed = parse_login_identifier(*text);
     if (!parsed) return std::nullopt;

@@ -1,6 +1,7 @@
 // "Se souvenir de moi" (SPEC.md §1): the identifier, never the password, kept on this device in a
 // long-lived `__Host-` cookie so the login form is prefilled next time. The value is sealed with
-// the personal-data key: the NIR never sits in clear in the browser's cookie store.
+// the personal-data protector's browser key (not the key of the NIR at rest, so a sealed NIR of
+// the store is no cookie): the NIR never sits in clear in the browser's cookie store.
 #pragma once
 
 #include <chrono>

@@ -74,17 +74,18 @@ http::Response submit_password_change(const http::Request& request, AccountConte
     if (current.empty()) return render(request, ctx, errors, "Veuillez saisir votre mot de passe actuel.", 400);
     if (!errors.empty()) return render(request, ctx, errors, std::nullopt, 400);
 
-    // A stolen session must not turn into an offline-speed guessing of the password.
+    // A stolen session must not turn into an offline-speed guessing of the password. Every
+    // check is counted before the hash (a success clears the count), so once the limit is hit
+    // even the right password is refused until the window ends: the refusal tells nothing, and
+    // simultaneous posts cannot all be checked before one is counted.
     const auto key = "password-change:" + std::to_string(session->account_id);
     storage::RateLimits limits(ctx.db);
     auto account = storage::Accounts(ctx.db).find(session->account_id);
     if (!account || !account->password_hash) return to_login();
-    if (!acceptable_for_login(current) || !ctx.hasher.verify(current, *account->password_hash)) {
-        auto decision = limits.hit(key, now_s, password_change_window_seconds, password_change_max_wrong);
-        auto message = decision.allowed ? "Votre mot de passe actuel est incorrect."
-                                        : "Trop de tentatives. Réessayez dans quelques minutes.";
-        return render(request, ctx, {}, message, decision.allowed ? 400 : 429);
-    }
+    if (!limits.hit(key, now_s, password_change_window_seconds, password_change_max_wrong).allowed)
+        return render(request, ctx, {}, "Trop de tentatives. Réessayez dans quelques minutes.", 429);
+    if (!acceptable_for_login(current) || !ctx.hasher.verify(current, *account->password_hash))
+        return render(request, ctx, {}, "Votre mot de passe actuel est incorrect.", 400);
 
     const auto hash = ctx.hasher.hash(password);
     std::optional<Notification> notice;

@@ -14,7 +14,8 @@ http::Response show_password_change(const http::Request& request, AccountContext
 // POST /mon-compte/mot-de-passe
 http::Response submit_password_change(const http::Request& request, AccountContext& ctx);
 
-// Wrong current passwords allowed per account in a window, before the form refuses for a while.
+// Current-password checks allowed per account in a window (a success clears them), before the
+// form refuses every one, the right password too, until the window ends.
 inline constexpr int password_change_max_wrong = 5;
 inline constexpr int password_change_window_seconds = 15 * 60;
 

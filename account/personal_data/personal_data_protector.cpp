@@ -35,6 +35,8 @@ PersonalDataProtector::PersonalDataProtector(std::string data_key, std::string l
     if (crypto::constant_time_equal(data_key_, lookup_key_)) {
         throw std::invalid_argument("personal data: the data key and the lookup key must differ");
     }
+    // HMAC as the key derivation (one HKDF-Expand block): one secret file, a key per purpose.
+    browser_key_ = crypto::hmac_sha256(data_key_, "caf-connect personal data sealed for the browser v1");
 }
 
 std::string PersonalDataProtector::lookup(PersonalDataKind kind,
@@ -52,6 +54,19 @@ std::string PersonalDataProtector::seal(PersonalDataKind kind, std::string_view 
 std::optional<std::string> PersonalDataProtector::open(PersonalDataKind kind,
                                                        std::string_view sealed) const {
     return crypto::aes256gcm_open(data_key_, sealed, to_string(kind));
+}
+
+namespace {
+std::string browser_associated_data(PersonalDataKind kind) { return "browser:" + std::string(to_string(kind)); }
+}  // namespace
+
+std::string PersonalDataProtector::seal_for_browser(PersonalDataKind kind, std::string_view value) const {
+    return crypto::aes256gcm_seal(browser_key_, value, browser_associated_data(kind));
+}
+
+std::optional<std::string> PersonalDataProtector::open_from_browser(PersonalDataKind kind,
+                                                                    std::string_view sealed) const {
+    return crypto::aes256gcm_open(browser_key_, sealed, browser_associated_data(kind));
 }
 
 }  // namespace caf::account

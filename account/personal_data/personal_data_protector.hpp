@@ -33,9 +33,16 @@ public:
     // nullopt when the data was tampered with, sealed under another key or another kind.
     std::optional<std::string> open(PersonalDataKind kind, std::string_view sealed) const;
 
+    // The same for a value handed to the browser (the "Se souvenir de moi" cookie), under a key
+    // derived from the data key for that purpose alone: a sealed column of a database dump
+    // replayed as a cookie does not open, so the server never decrypts it for whoever holds it.
+    std::string seal_for_browser(PersonalDataKind kind, std::string_view value) const;
+    std::optional<std::string> open_from_browser(PersonalDataKind kind, std::string_view sealed) const;
+
 private:
     std::string data_key_;
     std::string lookup_key_;
+    std::string browser_key_;
 };
 
 }  // namespace caf::account

@@ -100,22 +100,69 @@ std::string mask_postal_address(std::string_view address) {
     return "adresse postale connue de votre Caf";
 }
 
+namespace {
+
+// Which channels a decoy offers: the shares of the account base (per mille) of each combination
+// of known contacts, so a decoy is as likely as a real account to show one channel, two, all
+// three or none ("no known contact", the same page as a real account without any). Rough
+// figures of the imported base; what matters is that every combination real accounts show is
+// possible for a decoy too.
+struct DecoyShape {
+    bool email, sms, letter;
+    int per_mille;
+};
+constexpr std::array<DecoyShape, 8> decoy_shapes{{
+    {true, true, false, 420},
+    {true, false, false, 180},
+    {false, true, false, 140},
+    {true, true, true, 90},
+    {true, false, true, 50},
+    {false, true, true, 40},
+    {false, false, true, 40},
+    {false, false, false, 40},
+}};
+
+}  // namespace
+
 std::vector<OfferedChannel> decoy_channels(const PersonalDataProtector& protector, std::string_view lockout_key) {
-    // The same shapes as mask_email / mask_phone, picked from common providers, so a decoy reads
-    // like anyone's contact data. Derived, not random: asking twice shows the same choice.
+    // The same shapes as mask_email / mask_phone / mask_postal_address, picked from common
+    // providers and departments, so a decoy reads like anyone's contact data. Derived from an
+    // HMAC of the identifier, not random: asking twice shows the same choice.
     const std::string d = crypto::sha256(protector.lookup(PersonalDataKind::email, "recovery-decoy:" + std::string(lockout_key)));
     static constexpr std::array<std::string_view, 8> domains{"g***.com", "h***.fr", "o***.fr", "y***.fr",
                                                              "l***.net", "f***.fr", "s***.fr", "w***.fr"};
     auto byte = [&](std::size_t i) { return static_cast<unsigned char>(d[i]); };
-    std::string email;
-    email += static_cast<char>('a' + byte(0) % 26);
-    email += "***@";
-    email += domains[byte(1) % domains.size()];
-    std::string phone = byte(2) % 2 ? "06" : "07";
-    phone += " ** ** ** ";
-    phone += static_cast<char>('0' + byte(3) % 10);
-    phone += static_cast<char>('0' + byte(4) % 10);
-    return {{CodeChannel::email, email}, {CodeChannel::sms, phone}};
+    int pick = (byte(5) << 8 | byte(6)) % 1000;
+    const DecoyShape* shape = &decoy_shapes.back();
+    for (const auto& candidate : decoy_shapes) {
+        if (pick < candidate.per_mille) {
+            shape = &candidate;
+            break;
+        }
+        pick -= candidate.per_mille;
+    }
+    std::vector<OfferedChannel> out;
+    if (shape->email) {
+        std::string email;
+        email += static_cast<char>('a' + byte(0) % 26);
+        email += "***@";
+        email += domains[byte(1) % domains.size()];
+        out.push_back({CodeChannel::email, email});
+    }
+    if (shape->sms) {
+        std::string phone = byte(2) % 2 ? "06" : "07";
+        phone += " ** ** ** ";
+        phone += static_cast<char>('0' + byte(3) % 10);
+        phone += static_cast<char>('0' + byte(4) % 10);
+        out.push_back({CodeChannel::sms, phone});
+    }
+    if (shape->letter) {
+        // Metropolitan departments 01–95 (no 20: Corsica's postal codes start with 20 too).
+        std::string postal = std::to_string(1 + byte(7) % 95);
+        if (postal.size() == 1) postal.insert(0, "0");
+        out.push_back({CodeChannel::letter, mask_postal_address(postal + "000")});
+    }
+    return out;
 }
 
 IdentifyOutcome identify(storage::Database& db, const PersonalDataProtector& protector,

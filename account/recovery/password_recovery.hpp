@@ -71,9 +71,10 @@ struct IdentifyOutcome {
 IdentifyOutcome identify(storage::Database& db, const PersonalDataProtector& protector,
                          const LoginIdentifier& identifier, std::string_view birth_name, TimePoint now);
 
-// The channels of a request that matched nothing: e-mail and SMS, masked values derived from an
-// HMAC of the identifier (stable, so asking twice shows the same), in the shape the real masking
-// gives. Exposed for tests.
+// The channels of a request that matched nothing: one, two, all three or none of e-mail, SMS and
+// letter, as often as real accounts have them, with masked values, all derived from an HMAC of
+// the identifier (stable, so asking twice shows the same), in the shape the real masking gives.
+// Exposed for tests.
 std::vector<OfferedChannel> decoy_channels(const PersonalDataProtector& protector, std::string_view lockout_key);
 
 // "code postal 31***": the postal address shown masked (the first 2 digits of its postal code).

@@ -43,8 +43,10 @@ struct ProvisionalIdSent {
     std::optional<std::int64_t> account_id;
 };
 
-// Compares with every provisional account (the same work whatever matches) and, on exactly one
-// match, queues provisional_id_message to the contact and audits it, in one transaction.
+// Finds the provisional accounts by their recovery lookup (account::provisional_recovery_key,
+// filled in first for rows that lack it), compares their état civil and contact with the form
+// (the same work whatever matches) and, on exactly one match, queues provisional_id_message to
+// the contact and audits it, in one transaction.
 ProvisionalIdSent send_forgotten_provisional_id(storage::Database& db, const PersonalDataProtector& protector,
                                                 const ProvisionalIdForm& form, TimePoint now);
 

@@ -126,7 +126,8 @@ http::Response no_request(AccountContext& ctx) {
     return response;
 }
 
-// Only a real account can have no channel: a request that matched nothing always gets decoys.
+// A real account without any contact, or a decoy drawn without any (as often as real ones):
+// the same page, so it tells nothing about the identifier.
 http::Response no_channel(AccountContext& ctx) {
     return message_page(ctx, 200, "Mot de passe oublié",
                         "Nous ne pouvons pas vous envoyer de code de vérification : nous ne connaissons aucune "

@@ -215,6 +215,26 @@ describe('linking a FranceConnect identity in Chromium', () => {
     await again.context.close();
   });
 
+  test('a known link to a disabled account logs nobody in: the refusal page, no code for the client', async () => {
+    // The link of the first test (aicha.presumee → her account), then the account disabled.
+    const [{ account_id: aicha }] = sql("SELECT account_id FROM external_links WHERE provider = 'franceconnect' ORDER BY created_at LIMIT 1");
+    sql(`UPDATE accounts SET status = 'disabled' WHERE id = ${aicha}`);
+    try {
+      const { context, page } = await freshPage();
+      let reachedClient = false;
+      page.on('request', (r) => { if (r.url().startsWith(RP_REDIRECT)) reachedClient = true; });
+      await throughFranceConnect(page, 'aicha.presumee');
+      await page.getByRole('heading', { name: 'Connexion avec FranceConnect impossible' }).waitFor();
+      await page.getByText("La connexion à votre compte Caf n'est pas possible. Pour en savoir plus, contactez votre Caf.").waitFor();
+      assert.equal(reachedClient, false, 'no code for the client');
+      const home = await context.request.get(`${cafBase}/mon-compte`, { maxRedirects: 0 });
+      assert.match(home.headers().location ?? '', /\/connexion/, 'no session');
+      await context.close();
+    } finally {
+      sql(`UPDATE accounts SET status = 'active' WHERE id = ${aicha}`);
+    }
+  });
+
   test('two accounts share the pivot → no automatic link: the choice page', async () => {
     // One account with that pivot: homonyme.deux is linked to it by the pivot.
     importAccounts('homonyme-1', [HOMONYME('1900259350011')]);

@@ -144,6 +144,22 @@ TYPED_TEST(LinkingResolution, KnownLinkWinsOverThePivot) {
     EXPECT_EQ(this->audit("external_link.created").size(), 1u);  // the first link only
 }
 
+// A blocked, disabled or closed account must not log in through an old link: whatever the
+// status other than active, the link resolves to no account (and the pivot is not tried either).
+TYPED_TEST(LinkingResolution, KnownLinkToAnAccountThatCannotLogInGivesNoAccount) {
+    for (const char* status : {"disabled", "blocked", "closed"}) {
+        auto id = this->add_account(jean, std::nullopt);
+        const auto subject = std::string(64, status[0]) + "v1";
+        this->store().transaction([&](storage::Connection& c) {
+            link_external_identity(c, this->store(), id, fc, subject, "password", t0);
+            storage::Accounts(this->store()).set_status(c, id, status, t0 + 1);
+        });
+        auto resolved = resolve_external_identity(this->store(), this->protector_, this->claims(jean, subject), t0 + 5);
+        EXPECT_EQ(resolved.resolution, Resolution::unusable) << status;
+        EXPECT_FALSE(resolved.account_id.has_value()) << status;
+    }
+}
+
 TYPED_TEST(LinkingResolution, ProviderVerifiedNirLinksEvenWhenThePivotDiffers) {
     auto id = this->add_account(jean, jean_nir);
     PersonRecord corrected = jean;

@@ -164,6 +164,26 @@ TEST_F(LockoutPolicyTest, AttemptsOneToNineWithFreezeBoundaries) {
     }
 }
 
+TEST_F(LockoutPolicyTest, AttemptsInFlightCountForTheCaptcha) {
+    fail();
+    state_.in_flight = 2;
+    const auto v = verdict();
+    const auto* allowed = std::get_if<Allowed>(&v);
+    ASSERT_NE(allowed, nullptr);
+    EXPECT_TRUE(allowed->captcha_required);
+    EXPECT_EQ(allowed->attempts_left, 2);
+}
+
+TEST_F(LockoutPolicyTest, AttemptWhileTheFreezingOneIsInFlightIsRefusedForTheComingFreeze) {
+    for (int i = 0; i < 4; ++i) fail();
+    state_.in_flight = 1;  // the 5th attempt, being checked
+    const auto v = verdict();
+    ASSERT_TRUE(std::holds_alternative<Frozen>(v));
+    EXPECT_EQ(std::get<Frozen>(v).remaining, 10min);
+    state_.in_flight = 0;  // settled as a success elsewhere would reset; settled as a failure freezes
+    EXPECT_TRUE(std::holds_alternative<Allowed>(verdict()));
+}
+
 TEST_F(LockoutPolicyTest, SuccessResetsTheCounter) {
     fail();
     fail();

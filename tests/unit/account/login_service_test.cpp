@@ -3,6 +3,7 @@
 
 #include "account/login/login_service.hpp"
 #include "account/login/remembered_identifier.hpp"
+#include "core/crypto.hpp"
 
 namespace caf::account::test {
 namespace {
@@ -118,6 +119,25 @@ TEST_F(LoginTest, ATamperedRememberedIdentifierIsIgnored) {
     EXPECT_EQ(page.status, 200);
     EXPECT_EQ(page.body.find("1 63 06 31 555 082"), std::string::npos);
     EXPECT_EQ(page.body.find("Ce n'est pas moi"), std::string::npos);
+}
+
+// A database dump holds every NIR sealed: replayed as the "Se souvenir de moi" cookie, a row
+// must not turn into a prefilled (decrypted) identifier on the login page.
+TEST_F(LoginTest, ASealedNirFromTheStoreIsNotARememberedIdentifier) {
+    const auto id = add_jean();
+    const auto row = storage::Accounts(*db_).find(id);
+    ASSERT_TRUE(row && row->nir_sealed);
+    browser_.cookies[std::string(remembered_identifier_cookie_name)] = "n." + crypto::base64url_encode(*row->nir_sealed);
+    auto replayed = get("/connexion");
+    EXPECT_EQ(replayed.status, 200);
+    EXPECT_EQ(replayed.body.find("1 63 06 31 555 082"), std::string::npos) << "the dump row was decrypted";
+    EXPECT_EQ(replayed.body.find("Ce n'est pas moi"), std::string::npos);
+
+    // The cookie the login sets still prefills the form.
+    browser_.cookies.erase(std::string(remembered_identifier_cookie_name));
+    login(jean_nir, jean_password, "/connexion", true);
+    browser_.cookies.erase(std::string(login::session_cookie));
+    EXPECT_NE(get("/connexion").body.find(R"(value="1 63 06 31 555 082")"), std::string::npos);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // captcha, codes read from the notification queue.
 #include "recovery_fixture.hpp"
 
+#include <map>
 #include <regex>
 
 #include "account/login/login_service.hpp"
@@ -171,8 +172,37 @@ std::string skeleton(std::string body) {
     return body;
 }
 
+// "email+sms", "letter", "" (no channel)...: which channels an offer shows.
+std::string shape_of(const std::vector<recovery::OfferedChannel>& channels) {
+    std::string out;
+    for (const auto& c : channels) {
+        if (!out.empty()) out += '+';
+        out += to_string(c.channel);
+    }
+    return out;
+}
+
+// A NIR of no account whose decoy shows `shape` (the fixture's keys are fixed: found the same
+// every run).
+std::string nir_with_decoy(const PersonalDataProtector& protector, const std::string& shape, int skip = 0) {
+    for (int i = 100; i < 1000; ++i) {
+        auto nir = parse_login_identifier("1800775123" + std::to_string(i));
+        if (!nir) continue;
+        if (shape_of(recovery::decoy_channels(protector, password_login::lockout_key(protector, *nir))) != shape) continue;
+        if (skip-- == 0) return canonical(*nir);
+    }
+    ADD_FAILURE() << "no NIR with a decoy " << shape;
+    return {};
+}
+
 TEST_F(RecoveryTest, UnknownIdentifierAndWrongBirthNameGiveTheSamePages) {
-    add_jean();
+    // Jean's contacts on an identifier whose decoy has the same shape as his real offer (e-mail
+    // and SMS), and an unknown identifier of that decoy shape too.
+    const auto jeanne_nir = nir_with_decoy(protector_, "email+sms");
+    const auto nobody_nir = nir_with_decoy(protector_, "email+sms", 1);
+    add_account({{"nir", jeanne_nir}, {"password", jean_password}, {"civilite", "Madame"}, {"birth_name", "DUPONT"},
+                 {"first_names", "Jeanne"}, {"birth_date", "1980-07-20"}, {"birth_place", "75056"},
+                 {"email", "jean.dupont@example.test"}, {"email_verified", true}, {"phone", "0612345678"}});
     struct Seen {
         int ask_status = 0;
         std::string location, cookie_attributes, choice, code_page;
@@ -195,8 +225,8 @@ TEST_F(RecoveryTest, UnknownIdentifierAndWrongBirthNameGiveTheSamePages) {
         seen.code_page = skeleton(current_step().body);
         return seen;
     };
-    const auto unknown = walk(unknown_nir, "Durand");
-    const auto wrong_name = walk(jean_nir, "Martin");
+    const auto unknown = walk(nobody_nir, "Durand");
+    const auto wrong_name = walk(jeanne_nir, "Martin");
     for (const auto* seen : {&unknown, &wrong_name}) {
         EXPECT_EQ(seen->ask_status, 303);
         EXPECT_EQ(seen->location, "/mot-de-passe-oublie/etapes");
@@ -211,20 +241,58 @@ TEST_F(RecoveryTest, UnknownIdentifierAndWrongBirthNameGiveTheSamePages) {
     EXPECT_EQ(unknown.code_page, wrong_name.code_page);
 
     // And the real request looks the same too, but for its masked values and the message sent.
-    const auto real = walk(jean_nir, "Dupont");
+    const auto real = walk(jeanne_nir, "Dupont");
     EXPECT_EQ(real.choice, unknown.choice);
     EXPECT_EQ(real.code_page, unknown.code_page);
     EXPECT_EQ(real.queued, 1u);
 }
 
 TEST_F(RecoveryTest, DecoyChannelsAreStablePerIdentifier) {
-    auto a = recovery::decoy_channels(protector_, "key-a");
-    auto b = recovery::decoy_channels(protector_, "key-a");
-    ASSERT_EQ(a.size(), 2u);
-    EXPECT_EQ(a[0].masked, b[0].masked);
-    EXPECT_EQ(a[1].masked, b[1].masked);
-    EXPECT_TRUE(std::regex_match(a[0].masked, std::regex(R"([a-z]\*\*\*@[a-z]\*\*\*\.(fr|com|net))")));
-    EXPECT_TRUE(std::regex_match(a[1].masked, std::regex(R"(0[67] \*\* \*\* \*\* [0-9]{2})")));
+    for (const char* key : {"key-a", "key-b", "key-c", "key-d"}) {
+        auto a = recovery::decoy_channels(protector_, key);
+        auto b = recovery::decoy_channels(protector_, key);
+        ASSERT_EQ(a.size(), b.size());
+        for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].masked, b[i].masked);
+    }
+}
+
+// Real accounts show one channel, two, three (with the letter) or none: so do decoys, in the
+// shapes the real masking gives, or a decoy would be told apart by its shape alone.
+TEST_F(RecoveryTest, DecoysShowEveryCombinationOfChannelsRealAccountsShow) {
+    std::map<std::string, int> seen;
+    for (int i = 0; i < 2000; ++i) {
+        auto offer = recovery::decoy_channels(protector_, "fictitious-" + std::to_string(i));
+        ++seen[shape_of(offer)];
+        for (const auto& c : offer) {
+            const char* shape = c.channel == CodeChannel::email ? R"([a-z]\*\*\*@[a-z]\*\*\*\.(fr|com|net))"
+                                : c.channel == CodeChannel::sms ? R"(0[67] \*\* \*\* \*\* [0-9]{2})"
+                                                                : R"(code postal [0-9]{2}\*\*\*)";
+            EXPECT_TRUE(std::regex_match(c.masked, std::regex(shape))) << c.masked;
+        }
+    }
+    for (const char* shape : {"email", "sms", "letter", "email+sms", "email+letter", "sms+letter", "email+sms+letter", ""})
+        EXPECT_GT(seen[shape], 0) << "no decoy \"" << shape << "\"";
+    EXPECT_EQ(seen.size(), 8u);
+}
+
+// The "no known contact" page of a real account and of a decoy drawn without a channel: the
+// same answer, byte for byte.
+TEST_F(RecoveryTest, AccountWithoutContactAndDecoyWithoutChannelGiveTheSamePage) {
+    const auto marie_nir = nir_with_decoy(protector_, "email");
+    add_account({{"nir", marie_nir}, {"password", jean_password}, {"civilite", "Madame"}, {"birth_name", "DURAND"},
+                 {"first_names", "Marie"}, {"birth_date", "1985-07-20"}, {"birth_place", "75056"}});
+    const auto walk = [&](const std::string& nir) {
+        browser_ = {};
+        auto asked = ask(nir, "Durand");
+        EXPECT_EQ(asked.status, 303);
+        EXPECT_EQ(location(asked), "/mot-de-passe-oublie/etapes");
+        return current_step();
+    };
+    const auto real = walk(marie_nir);
+    const auto decoy = walk(nir_with_decoy(protector_, ""));
+    EXPECT_TRUE(has(real, "Demandez à votre Caf de mettre à jour vos coordonnées de contact"));
+    EXPECT_EQ(decoy.status, real.status);
+    EXPECT_EQ(decoy.body, real.body);
 }
 
 TEST_F(RecoveryTest, ResetClearsLockoutAndRevokesEverySessionAndToken) {

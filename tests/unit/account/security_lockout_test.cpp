@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <latch>
 #include <thread>
 
 #include "account/lockout/lockout_messages.hpp"
@@ -209,6 +210,42 @@ TEST_F(SecurityTest, ConcurrentWrongAttemptsOnOneIdentifierAreCountedExactly) {
     auto fifth = service.attempt(form, clock_.now());
     ASSERT_TRUE(std::holds_alternative<password_login::Frozen>(fifth));
     EXPECT_TRUE(std::get<password_login::Frozen>(fifth).newly_frozen);
+}
+
+// The ZITADEL race (GHSA-7h8m-vrxx-vr4m): attempts sent together must not all be judged on the
+// state from before any of them was counted. Each one is reserved under the row lock before its
+// password is hashed, so once three are in flight the others need the captcha. The default
+// Argon2id work (unknown identifier: the dummy verification, the same path as an account) keeps
+// the three in flight long enough for the others to arrive.
+TEST_F(SecurityTest, SimultaneousAttemptsAfterThreeInFlightAllNeedTheCaptchaAndAreCounted) {
+    FakeRandom random;
+    PasswordHasher slow_hasher(Argon2Params{}, random);
+    password_login::LoginService service(*db_, protector_, slow_hasher, lockout_, &captcha_);
+    LoginForm form;
+    form.identifier = unknown_nir;
+    form.password = wrong_password;
+    std::latch start(8);
+    std::atomic<int> checked{0};
+    std::atomic<int> captcha_asked{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 8; ++i)
+        threads.emplace_back([&] {
+            start.arrive_and_wait();
+            auto outcome = service.attempt(form, clock_.now());
+            if (std::holds_alternative<password_login::WrongCredentials>(outcome)) ++checked;
+            if (auto* refused = std::get_if<password_login::CaptchaRefused>(&outcome); refused && refused->missing)
+                ++captcha_asked;
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(checked.load(), 3);
+    EXPECT_EQ(captcha_asked.load(), 5);
+    EXPECT_EQ(captcha_.checks, 0);
+    // The three checked were counted, the five refused were not: with the captcha answered, the
+    // next wrong password is the 4th failure (one attempt left), then the 5th freezes.
+    EXPECT_EQ(login(unknown_nir, wrong_password).status, 400);  // shows a challenge, counts nothing
+    auto fourth = login_with_captcha(unknown_nir, wrong_password);
+    EXPECT_TRUE(has(fourth, wrong_credentials_message(1))) << fourth.body;
+    EXPECT_EQ(login_with_captcha(unknown_nir, wrong_password).status, 429);
 }
 
 TEST_F(SecurityTest, FreezeNoticeReachesTheOutbox) {

@@ -5,6 +5,7 @@
 
 #include "account/history/login_history.hpp"
 #include "account/password/password_policy.hpp"
+#include "account/password_change/password_change.hpp"
 #include "account/steps/pending_login.hpp"
 #include "account/steps/pending_steps.hpp"
 #include "storage/audit_log.hpp"
@@ -362,6 +363,31 @@ TEST_F(SecurityTest, ChangingThePasswordRevokesOtherSessionsAndTokens) {
     q.account_id = id;
     q.action = "password.changed";
     EXPECT_EQ(storage::AuditLog(*db_).list(q).size(), 1u);
+}
+
+TEST_F(SecurityTest, PasswordChangeLimitRefusesEvenTheRightCurrentPasswordUntilTheWindowEnds) {
+    add_jean();
+    login(jean_nir, jean_password);
+    const auto change = [&](const char* current) {
+        return post("/mon-compte/mot-de-passe", {{"mot_de_passe_actuel", current},
+                                                 {"nouveau_mot_de_passe", "Change2024Caf"},
+                                                 {"confirmation", "Change2024Caf"}}, "mot-de-passe");
+    };
+    ASSERT_EQ(get("/mon-compte/mot-de-passe").status, 200);
+    for (int i = 0; i < password_change_max_wrong; ++i) EXPECT_EQ(change("Mauvais2024").status, 400);
+    const auto wrong = change("Mauvais2024");
+    EXPECT_EQ(wrong.status, 429);
+    // The right current password now gets the same refusal, and changes nothing: whoever holds
+    // the session cannot tell it was right.
+    const auto right = change(jean_password);
+    EXPECT_EQ(right.status, 429) << right.body;
+    EXPECT_TRUE(has(right, "Trop de tentatives. Réessayez dans quelques minutes."));
+    EXPECT_FALSE(has(right, "Votre mot de passe a été modifié avec succès."));
+    EXPECT_TRUE(take_queued().empty());
+    clock_.advance(std::chrono::seconds{password_change_window_seconds});
+    const auto later = change(jean_password);
+    EXPECT_EQ(later.status, 200) << later.body;
+    EXPECT_TRUE(has(later, "Votre mot de passe a été modifié avec succès."));
 }
 
 TEST_F(SecurityTest, PasswordChangeAndHistoryNeedASession) {

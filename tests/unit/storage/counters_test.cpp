@@ -49,6 +49,23 @@ TYPED_TEST(LockoutTest, UpdateStoresWhatTheCallbackDecidedAndResetForgets) {
     }), 1);
 }
 
+TYPED_TEST(LockoutTest, ReservedAttemptsAreKeptWithTheState) {
+    auto& lockouts = this->store().lockouts();
+    lockouts.update("key", t0, [](LockoutState& s) {
+        s.reserved = 2;
+        s.reserved_at = t0;
+    });
+    auto state = lockouts.get("key");
+    EXPECT_EQ(state.reserved, 2);
+    EXPECT_EQ(state.reserved_at, t0);
+    lockouts.update("key", t0 + 1, [](LockoutState& s) {
+        s.reserved = 0;
+        s.reserved_at.reset();
+    });
+    EXPECT_EQ(lockouts.get("key").reserved, 0);
+    EXPECT_FALSE(lockouts.get("key").reserved_at);
+}
+
 TYPED_TEST(LockoutTest, ParallelFailuresAreAllCounted) {
     constexpr int threads = 8, failures = 50;
     std::vector<std::thread> pool;
