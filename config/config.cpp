@@ -401,6 +401,8 @@ ProviderConfig read_provider(TableReader& t) {
         p.post_logout_redirect_uri = *v;
     }
     if (auto v = t.get_int("timeout_ms", 100, 60000)) p.timeout_ms = unsigned(*v);
+    if (auto v = t.get_int("max_concurrent_calls", 1, 256)) p.max_concurrent_calls = unsigned(*v);
+    if (auto v = t.get_int("failure_cooldown_seconds", 0, 3600)) p.failure_cooldown_seconds = unsigned(*v);
     if (auto v = t.get<std::string>("prompt")) p.prompt = *v;
     t.reject_unknown();
     return p;

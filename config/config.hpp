@@ -154,6 +154,10 @@ struct ProviderConfig {
     std::string redirect_uri;          // ours: .../providers/<name>/callback
     std::string post_logout_redirect_uri;  // ours: .../providers/<name>/logout-callback
     unsigned timeout_ms = 5000;
+    // The provider's share of the worker pool: calls to it under way at once (the others fail
+    // at once), and how long it is left alone after a failure (calls fail at once meanwhile).
+    unsigned max_concurrent_calls = 4;
+    unsigned failure_cooldown_seconds = 30;
     std::string prompt = "login consent";
 };
 

@@ -24,8 +24,11 @@ bool lists(const nlohmann::json& doc, const char* name, std::string_view value) 
 
 expected<ProviderEndpoints, FetchError> ProviderMetadata::endpoints() {
     const auto now = clock_.now();
-    std::lock_guard lock(mutex_);
-    if (endpoints_ && now - endpoints_at_ < settings_.ttl) return *endpoints_;
+    {
+        // Never held across the fetch: a hung provider must not queue every login behind it.
+        std::lock_guard lock(mutex_);
+        if (endpoints_ && now - endpoints_at_ < settings_.ttl) return *endpoints_;
+    }
 
     ProviderEndpoints out;
     if (config_.discovery) {
@@ -54,9 +57,15 @@ expected<ProviderEndpoints, FetchError> ProviderMetadata::endpoints() {
     if (!config_.end_session_endpoint.empty()) out.end_session = config_.end_session_endpoint;
     if (out.authorization.empty() || out.token.empty() || out.userinfo.empty() || out.jwks_uri.empty())
         return failure("discovery: an endpoint is missing");
+    std::lock_guard lock(mutex_);
     endpoints_ = out;
     endpoints_at_ = now;
     return out;
+}
+
+std::optional<ProviderEndpoints> ProviderMetadata::last_known_endpoints() {
+    std::lock_guard lock(mutex_);
+    return endpoints_;
 }
 
 expected<std::shared_ptr<const oidc::jose::JwkSet>, FetchError> ProviderMetadata::fetch_keys(TimePoint now) {

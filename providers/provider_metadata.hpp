@@ -40,6 +40,9 @@ public:
 
     // Discovery (when configured) merged with the explicit endpoints, which win.
     expected<ProviderEndpoints, FetchError> endpoints();
+    // The endpoints last fetched, however old (nullopt before the first fetch): what a logout
+    // uses, so that a provider down at that moment does not hold the person's logout.
+    std::optional<ProviderEndpoints> last_known_endpoints();
     // The cached JWKS, fetched when absent or older than the TTL.
     expected<std::shared_ptr<const oidc::jose::JwkSet>, FetchError> keys();
     // After an unknown kid: a fresh JWKS, unless a forced refetch happened less than

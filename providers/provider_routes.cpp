@@ -1,6 +1,8 @@
 // Relying-party handlers: parse, call UpstreamProvider and account/linking, render.
 #include "providers/provider_routes.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "account/identifiers/nir.hpp"
@@ -244,8 +246,13 @@ http::Response logout_callback(const http::Request& request, AccountContext& ctx
 
 ProviderRegistry::ProviderRegistry(const config::Config& config, HttpFetcher& fetcher, const Clock& clock,
                                    Random& random, MetadataSettings settings) {
-    for (const auto& p : config.providers)
+    // A provider never holds more than half the worker pool, whatever its setting: the other
+    // half serves tokens, introspection and native logins while it hangs.
+    const unsigned share = std::max(1u, config.workers.threads / 2);
+    for (auto p : config.providers) {
+        p.max_concurrent_calls = std::min(p.max_concurrent_calls, share);
         providers_.emplace(p.name, std::make_unique<UpstreamProvider>(p, fetcher, clock, random, settings));
+    }
 }
 
 UpstreamProvider* ProviderRegistry::find(std::string_view name) const {

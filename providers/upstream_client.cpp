@@ -70,7 +70,12 @@ std::string pkce_challenge(std::string_view verifier) { return crypto::base64url
 
 UpstreamProvider::UpstreamProvider(config::ProviderConfig config, HttpFetcher& fetcher, const Clock& clock,
                                    Random& random, MetadataSettings settings)
-    : config_(std::move(config)), fetcher_(fetcher), clock_(clock), random_(random) {
+    : config_(std::move(config)),
+      guard_(UpstreamGuard::Settings{config_.max_concurrent_calls, 1,
+                                     std::chrono::seconds{config_.failure_cooldown_seconds}}),
+      fetcher_(fetcher, guard_, clock),
+      clock_(clock),
+      random_(random) {
     metadata_ = std::make_unique<ProviderMetadata>(config_, fetcher_, clock_, settings);
     private_key_ = load_private_key(config_);
 }
@@ -223,7 +228,14 @@ expected<AuthenticatedUpstream, Rejection> UpstreamProvider::finish(const Pendin
 
 std::optional<std::string> UpstreamProvider::end_session_url(const std::string& id_token, const std::string& state) {
     if (config_.post_logout_redirect_uri.empty()) return std::nullopt;
-    auto where = metadata_->endpoints();
+    // The person logged in through this provider, so its endpoints are known unless this node
+    // restarted since; only then is discovery asked (through the guard: at most one timeout).
+    auto known = metadata_->last_known_endpoints();
+    if (!known) {
+        auto fetched = metadata_->endpoints();
+        if (fetched) known = *fetched;
+    }
+    const auto where = known;
     if (!where || where->end_session.empty()) return std::nullopt;
     return append_query(where->end_session, {{"id_token_hint", id_token},
                                              {"state", state},

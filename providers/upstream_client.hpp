@@ -20,6 +20,8 @@
 #include "core/random.hpp"
 #include "oidc/jose/openssl_handles.hpp"
 #include "providers/callback_validation.hpp"
+#include "core/upstream_guard.hpp"
+#include "providers/guarded_fetcher.hpp"
 #include "providers/http_fetcher.hpp"
 #include "providers/provider_metadata.hpp"
 
@@ -95,7 +97,8 @@ private:
         std::shared_ptr<const oidc::jose::JwkSet>& keys, bool& refetched);
 
     config::ProviderConfig config_;
-    HttpFetcher& fetcher_;
+    UpstreamGuard guard_;
+    GuardedFetcher fetcher_;  // every call to this provider goes through its guard
     const Clock& clock_;
     Random& random_;
     std::unique_ptr<ProviderMetadata> metadata_;

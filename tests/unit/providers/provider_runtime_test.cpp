@@ -142,6 +142,7 @@ struct FakeProvider final : HttpFetcher {
     jose::JwkSet published;
     std::map<std::string, int> calls;
     bool token_down = false;
+    bool discovery_down = false;
     std::string last_token_body;
     HeaderList last_token_headers;
     std::string id_token;
@@ -150,6 +151,8 @@ struct FakeProvider final : HttpFetcher {
     expected<HttpReply, FetchError> get(const std::string& url, const HeaderList& headers,
                                         std::chrono::milliseconds) override {
         ++calls[url];
+        if (discovery_down && url.ends_with("/.well-known/openid-configuration"))
+            return unexpected<FetchError>{FetchError{"timed out"}};
         if (url.ends_with("/.well-known/openid-configuration")) return HttpReply{200, "application/json", discovery.dump()};
         if (url.ends_with("/jwks")) return HttpReply{200, "application/json", published.to_json().dump()};
         if (url.ends_with("/userinfo")) {
@@ -235,6 +238,38 @@ TEST_F(ProviderRuntime, AuthorizationRequestCarriesFranceConnectParameters) {
     EXPECT_EQ(started->pending.expires_at, to_unix_seconds(clock.now()) + 600);
     // Each start is fresh.
     EXPECT_NE(provider.start(std::nullopt, clock.now())->pending.state, started->pending.state);
+}
+
+// A hung or failing provider costs one timeout, not one per login: its failure is remembered
+// for the cooldown (failure_cooldown_seconds, 30 s by default), then one call tries it again.
+TEST_F(ProviderRuntime, AFailedProviderIsNotAskedAgainDuringItsCooldown) {
+    const std::string discovery_url = std::string(issuer) + "/.well-known/openid-configuration";
+    fake.discovery_down = true;
+    auto first = provider.start(std::nullopt, clock.now());
+    ASSERT_FALSE(first);
+    EXPECT_EQ(fake.calls[discovery_url], 1);
+    for (int i = 0; i < 5; ++i) EXPECT_FALSE(provider.start(std::nullopt, clock.now()));
+    EXPECT_EQ(fake.calls[discovery_url], 1) << "refused at once, the provider left alone";
+    fake.discovery_down = false;
+    clock.advance(std::chrono::seconds{29});
+    EXPECT_FALSE(provider.start(std::nullopt, clock.now()));
+    clock.advance(std::chrono::seconds{1});
+    EXPECT_TRUE(provider.start(std::nullopt, clock.now())) << "tried again after the cooldown";
+    EXPECT_EQ(fake.calls[discovery_url], 2);
+}
+
+// The person logs out at once even when the provider is down: its end-session endpoint, known
+// since the login, is used without asking discovery again.
+TEST_F(ProviderRuntime, LogoutUsesTheEndpointsKnownSinceTheLoginWhenTheProviderIsDown) {
+    ASSERT_TRUE(provider.start(std::nullopt, clock.now()));
+    const std::string discovery_url = std::string(issuer) + "/.well-known/openid-configuration";
+    const auto asked = fake.calls[discovery_url];
+    clock.advance(std::chrono::hours{2});  // past the metadata TTL
+    fake.discovery_down = true;
+    auto url = provider.end_session_url("id.token.hint", "state-1");
+    ASSERT_TRUE(url);
+    EXPECT_TRUE(url->starts_with(std::string(issuer) + "/session/end?"));
+    EXPECT_EQ(fake.calls[discovery_url], asked);
 }
 
 TEST(ProviderRuntimeNoPkce, NoChallengeWhenDiscoveryDoesNotListS256) {

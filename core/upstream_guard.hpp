@@ -1,0 +1,64 @@
+// Keeps one slow or dead upstream (a provider, a gateway) from taking the worker pool with it:
+// a bulkhead and a circuit breaker. At most `max_in_flight` calls to the upstream at once, the
+// others refused at once; after `failures_to_open` failures in a row the upstream is left alone
+// for `open_for`, every call refused at once, then a single call goes through to try it again.
+// Thread-safe; no lock is held during the call itself.
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <optional>
+
+#include "core/clock.hpp"
+#include "core/expected.hpp"
+
+namespace caf {
+
+class UpstreamGuard {
+public:
+    struct Settings {
+        unsigned max_in_flight = 4;
+        unsigned failures_to_open = 1;
+        std::chrono::seconds open_for{30};
+    };
+    enum class Refusal {
+        busy,         // max_in_flight calls are under way
+        unavailable,  // the upstream failed lately: not tried again before open_for has passed
+    };
+
+    // The right to make one call; say how it went, or it counts as neither (released only).
+    class Permit {
+    public:
+        Permit(Permit&& other) noexcept : guard_(other.guard_), probe_(other.probe_) { other.guard_ = nullptr; }
+        Permit& operator=(Permit&&) = delete;
+        ~Permit();
+        void succeeded();
+        void failed(TimePoint now);
+
+    private:
+        friend class UpstreamGuard;
+        Permit(UpstreamGuard* guard, bool probe) : guard_(guard), probe_(probe) {}
+        UpstreamGuard* guard_;
+        bool probe_;
+    };
+
+    explicit UpstreamGuard(Settings settings) : settings_(settings) {}
+    UpstreamGuard(const UpstreamGuard&) = delete;
+    UpstreamGuard& operator=(const UpstreamGuard&) = delete;
+
+    expected<Permit, Refusal> enter(TimePoint now);
+
+    const Settings& settings() const { return settings_; }
+
+private:
+    void release(bool probe, std::optional<bool> success, TimePoint now);
+
+    const Settings settings_;
+    std::mutex mutex_;
+    unsigned in_flight_ = 0;
+    unsigned failures_in_a_row_ = 0;
+    std::optional<TimePoint> open_until_;
+    bool probing_ = false;
+};
+
+}  // namespace caf
