@@ -13,7 +13,12 @@ namespace caf::http {
 // Ordered name/value pairs; names compare case-insensitively.
 class Headers {
 public:
+    // The first field of that name. For a list-valued field that a proxy may repeat
+    // (X-Forwarded-For), use combined().
     std::optional<std::string_view> get(std::string_view name) const;
+    // Every field of that name, in order, joined with ", " as RFC 9110 §5.3 combines repeated
+    // fields; nullopt when there is none.
+    std::optional<std::string> combined(std::string_view name) const;
     void set(std::string name, std::string value);  // replaces every field of that name
     void add(std::string name, std::string value);  // keeps others (Set-Cookie)
     bool contains(std::string_view name) const { return get(name).has_value(); }

@@ -196,8 +196,10 @@ private:
         const unsigned version = parser.get().version();
         const bool client_keeps_alive = parser.get().keep_alive();
         http::Request request = to_request(parser.release());
-        const auto client = context_.proxies.resolve(peer_, request.header("X-Forwarded-For"),
-                                                     request.header("X-Forwarded-Proto"), is_tls);
+        // Every line of a forwarding header counts: a proxy that appends its own line leaves the
+        // client's first.
+        const auto client = context_.proxies.resolve(peer_, request.headers.combined("X-Forwarded-For"),
+                                                     request.headers.combined("X-Forwarded-Proto"), is_tls);
         request.remote_address = client.address;
         request.secure = client.secure;
         if (auto incoming = request.header("X-Request-Id");
