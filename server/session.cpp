@@ -154,22 +154,35 @@ private:
         bhttp::request_parser<bhttp::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(
             std::min<std::size_t>(context_.limits.header_bytes, std::numeric_limits<std::uint32_t>::max())));
-        // Beast checks Content-Length against the limit as the header ends: the largest any route
-        // allows, then the limit of the route this request goes to once its header is known.
-        parser.body_limit(static_cast<std::uint64_t>(context_.dispatcher.largest_body_limit(context_.limits.body_bytes)));
+        // No limit while the header is read (Beast would check Content-Length against it as the
+        // header ends, before the route's admission could answer): the limit is set below, once
+        // the header is known and before any of the body is read. Not boost::none: Beast 1.74
+        // compares Content-Length with the optional itself, and anything is above none.
+        parser.body_limit(std::numeric_limits<std::uint64_t>::max());
 
         error_code ec;
         // Header and body share one deadline: a client dribbling bytes cannot hold the connection.
         arm(context_.limits.read_timeout);
         co_await bhttp::async_read_header(stream_, buffer_, parser, asio::redirect_error(asio::use_awaitable, ec));
+        http::Request request;
+        if (!ec) request = request_head(parser.get());
         if (!ec && !parser.is_done()) {
-            // A route may accept a larger body (the admin API's bulk import); the others keep the
-            // server's limit.
-            const std::string_view target = parser.get().target();
-            const std::size_t limit = context_.dispatcher.body_limit(
-                parser.get().method_string(), target.substr(0, target.find('?')), context_.limits.body_bytes);
-            if (auto length = parser.content_length(); length && *length > limit) ec = bhttp::error::body_limit;
-            else parser.body_limit(static_cast<std::uint64_t>(limit));
+            // A route may accept a larger body (the admin API's bulk import) from a request its
+            // admission lets in, judged on the header before any of the body is read (and before
+            // "100 Continue"); the others keep the server's limit.
+            auto admission = co_await context_.dispatcher.admit_body(request, context_.limits.body_bytes);
+            if (admission.refused) {
+                disarm();
+                // The body stays unread, so the connection cannot carry another request.
+                co_await answer(std::move(admission.refused->response), request, admission.refused->route,
+                                parser.get().version(), false, started);
+                co_return false;
+            }
+            // An admission on the pool runs within the read deadline: when it ran out meanwhile,
+            // the body gets no fresh one.
+            if (timed_out_) ec = asio::error::timed_out;
+            else if (auto length = parser.content_length(); length && *length > admission.limit) ec = bhttp::error::body_limit;
+            else parser.body_limit(static_cast<std::uint64_t>(admission.limit));
         }
         if (!ec && !parser.is_done() && expects_continue(parser.get())) {
             static constexpr std::string_view interim = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -195,19 +208,7 @@ private:
 
         const unsigned version = parser.get().version();
         const bool client_keeps_alive = parser.get().keep_alive();
-        http::Request request = to_request(parser.release());
-        // Every line of a forwarding header counts: a proxy that appends its own line leaves the
-        // client's first.
-        const auto client = context_.proxies.resolve(peer_, request.headers.combined("X-Forwarded-For"),
-                                                     request.headers.combined("X-Forwarded-Proto"), is_tls);
-        request.remote_address = client.address;
-        request.secure = client.secure;
-        if (auto incoming = request.header("X-Request-Id");
-            client.via_trusted_proxy && incoming && is_well_formed_request_id(*incoming)) {
-            request.request_id = std::string(*incoming);
-        } else {
-            request.request_id = new_request_id();
-        }
+        request.body = std::move(parser.get().body());
 
         Dispatched dispatched = co_await context_.dispatcher.dispatch(request);
         const bool keep_alive = may_keep_alive && client_keeps_alive && !context_.stopping;
@@ -235,7 +236,8 @@ private:
         return expect.size() == 12 && beast::iequals(expect, "100-continue");
     }
 
-    static http::Request to_request(bhttp::request<bhttp::string_body> message) {
+    // The request as far as its header goes, with who sent it; the body comes later.
+    http::Request request_head(const bhttp::request<bhttp::string_body>& message) const {
         http::Request request;
         request.method = std::string(message.method_string());
         request.target = std::string(message.target());
@@ -245,7 +247,18 @@ private:
         for (const auto& field : message) {
             request.headers.add(std::string(field.name_string()), std::string(field.value()));
         }
-        request.body = std::move(message.body());
+        // Every line of a forwarding header counts: a proxy that appends its own line leaves the
+        // client's first.
+        const auto client = context_.proxies.resolve(peer_, request.headers.combined("X-Forwarded-For"),
+                                                     request.headers.combined("X-Forwarded-Proto"), is_tls);
+        request.remote_address = client.address;
+        request.secure = client.secure;
+        if (auto incoming = request.header("X-Request-Id");
+            client.via_trusted_proxy && incoming && is_well_formed_request_id(*incoming)) {
+            request.request_id = std::string(*incoming);
+        } else {
+            request.request_id = new_request_id();
+        }
         return request;
     }
 

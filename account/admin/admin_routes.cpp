@@ -107,20 +107,27 @@ Call dossier_call(AdminContext& ctx, const ApiCaller& caller, const http::Reques
 
 void register_admin_routes(http::Router& router, AdminContext& ctx) {
     using http::Execution;
-    const auto add = [&](const char* method, std::string route, int status, auto call, std::size_t max_body = 0) {
+    const auto add = [&](const char* method, std::string route, int status, auto call, http::LargeBody large = {}) {
         router.add(
             method, std::move(route), Execution::blocking,
             [&ctx, status, call](const http::Request& request) {
                 return serve(ctx, request, status, [&](const ApiCaller& caller) { return call(ctx, caller, request); });
             },
-            max_body);
+            std::move(large));
     };
+    // The import's large body is read only for a caller holding the admin scope: anyone else is
+    // refused on the header (401 or 403, as from the handler) with the body unread.
+    const http::LargeBody import_body{import_body_limit, [&ctx](const http::Request& head) -> std::optional<http::Response> {
+                                          auto caller = ctx.authenticate(head, admin_scope);
+                                          if (!caller) return std::move(caller.error());
+                                          return std::nullopt;
+                                      }};
 
     add("POST", path("/accounts/import"), 200,
         [](AdminContext& c, const ApiCaller& caller, const http::Request& request) {
             return Call{"accounts_import", std::nullopt, import_accounts(c, caller, request.body)};
         },
-        import_body_limit);
+        import_body);
     add("POST", path("/accounts/lookup"), 200, [](AdminContext& c, const ApiCaller& caller, const http::Request& request) {
         auto lookup = parse_lookup_body(request.body);
         if (!lookup) return Call{"account_lookup", std::nullopt, rejected(lookup.error())};

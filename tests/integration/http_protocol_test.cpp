@@ -87,6 +87,63 @@ TEST(HttpProtocol, BodyOverTheLimitIsAnswered413) {
     EXPECT_EQ(ok->status, 200);
 }
 
+// A route with a larger body limit than the server's (the admin import) first checks who sends
+// it: /upload admits 1 MiB to "Authorization: Bearer upload-token" only (test_server.hpp).
+TEST(HttpProtocol, LargeBodyRouteRefusesAnUnauthorisedRequestBeforeReadingItsBody) {
+    auto options = test_options();
+    options.limits.body_bytes = 1024;
+    options.limits.read_timeout = 2s;
+    TestServer server(options);
+    RawClient client(server.port());
+    const auto started = Clock::now();
+    // The header alone: a server that waited for the body would answer 408 after the read timeout.
+    client.send("POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000000\r\n\r\n");
+    auto response = client.read_response(false, 1500ms);
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 401);
+    EXPECT_EQ(response->header("WWW-Authenticate").value_or(""), "Bearer");
+    EXPECT_LT(Clock::now() - started, 1s);
+    EXPECT_TRUE(client.wait_closed(3s));
+
+    RawClient within_server_limit(server.port());
+    within_server_limit.send("POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\n0123456789");
+    auto small = within_server_limit.read_response();
+    ASSERT_TRUE(small);
+    EXPECT_EQ(small->status, 401) << "the handler still authenticates";
+}
+
+TEST(HttpProtocol, LargeBodyRouteRefusesAnUnauthorisedExpectContinueWithoutTheInterimResponse) {
+    auto options = test_options();
+    options.limits.body_bytes = 1024;
+    TestServer server(options);
+    RawClient client(server.port());
+    client.send("POST /upload HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\nContent-Length: 500000\r\n\r\n");
+    auto response = client.read_response(false, 1s);
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 401);
+}
+
+TEST(HttpProtocol, LargeBodyRouteReadsTheRouteLimitForAnAuthorisedRequestOnly) {
+    auto options = test_options();
+    options.limits.body_bytes = 1024;
+    TestServer server(options);
+    const std::string body(200000, 'b');
+    RawClient client(server.port());
+    client.send("POST /upload HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer upload-token\r\n"
+                "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+    auto response = client.read_response();
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 200);
+    EXPECT_EQ(response->body, "200000 bytes");
+
+    RawClient too_large(server.port());
+    too_large.send("POST /upload HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer upload-token\r\n"
+                   "Content-Length: 2000000\r\n\r\n");
+    auto refused = too_large.read_response();
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 413);
+}
+
 TEST(HttpProtocol, RequestNotFinishedWithinTheReadTimeoutIsAnswered408AndClosed) {
     TestServer server;  // read timeout 300 ms
     RawClient client(server.port());

@@ -132,6 +132,18 @@ public:
             gate.pass();
             return Response::text(200, "passed");
         });
+        // Up to 1 MiB, for "Authorization: Bearer upload-token" only, like the admin import.
+        const auto authorised = [](const Request& r) { return r.header("Authorization") == "Bearer upload-token"; };
+        routes_.add(
+            "POST", "/upload", Execution::blocking,
+            [authorised](const Request& r) {
+                if (!authorised(r)) return unauthorised();
+                return Response::text(200, std::to_string(r.body.size()) + " bytes");
+            },
+            http::LargeBody{1024 * 1024, [authorised](const Request& head) -> std::optional<Response> {
+                                if (!authorised(head)) return unauthorised();
+                                return std::nullopt;
+                            }});
         if (more_routes) more_routes(routes_);
         server::Logging logging{access_log.logger(), events.logger()};
         server_ = std::make_unique<server::Server>(options, routes_, [this] { return ready.load(); }, logging);
@@ -140,6 +152,12 @@ public:
     ~TestServer() {
         gate.open();  // a held handler would make stop() wait for the drain timeout
         server_->stop();
+    }
+
+    static http::Response unauthorised() {
+        auto response = http::Response::text(401, "unauthorised");
+        response.headers.set("WWW-Authenticate", "Bearer");
+        return response;
     }
 
     std::uint16_t port() const { return server_->port(); }
