@@ -100,7 +100,11 @@ struct OidcConfig {
     unsigned id_token_lifetime = 600;
     unsigned refresh_token_lifetime = 30 * 86400;   // absolute, for the whole family
     unsigned refresh_token_idle = 7 * 86400;         // unused for this long: expired
-    unsigned refresh_reuse_grace = 10;               // a retried rotation within this is not theft
+    // A rotated refresh token presented again within this, by its own client and before its
+    // successor was used, is refused without revoking the family (a retry after a lost response).
+    // 0: any reuse revokes the family at once. Until refresh tokens are bound to a DPoP key, a
+    // thief holding the client's credentials (or a public client's id) looks like a retry.
+    unsigned refresh_reuse_grace = 0;
     unsigned session_idle = 30 * 60;                 // SSO session
     unsigned session_absolute = 12 * 3600;
 };

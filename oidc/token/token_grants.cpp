@@ -239,8 +239,11 @@ GrantOutcome refresh_tokens(ProviderContext& ctx, const Client& client, const ht
         auto current = refresh.find(c, digest);
         if (!current || current->client_id != client.id())
             return GrantError{oauth_error::invalid_grant, "unknown refresh token"};
-        // A retry is within the grace window (strictly: times are whole seconds) and only while
-        // the token it was rotated into has not been used; anything else is reuse.
+        // A retry is within the grace window (strictly: times are whole seconds, and the default
+        // window is 0: no retry at all), by the token's own client (checked above), and only
+        // while the token it was rotated into has not been used; anything else is reuse. Once
+        // refresh tokens are bound to a DPoP key, the retry must also prove that key: today a
+        // thief with the client's credentials, or any caller of a public client, looks the same.
         if (current->rotated_at && !current->revoked_at &&
             now_s - *current->rotated_at < static_cast<std::int64_t>(ctx.config.oidc.refresh_reuse_grace) &&
             !refresh.family_rotated_since(c, current->family_id, current->digest, *current->rotated_at)) {

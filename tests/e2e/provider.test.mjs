@@ -84,9 +84,6 @@ before(async () => {
       partnerClient({ secret: PARTNER_SECRET }),
       privateKeyJwtClient({ jwks: { keys: [publicJwk] } }),
     ],
-    // No grace window: a rotated refresh token presented again is theft at once (the grace
-    // window is for a client retrying a lost response, not what these tests are about).
-    oidc: { refresh_reuse_grace: 0 },
   });
   issuer = caf.issuer;
   const issuerUrl = new URL(issuer);
@@ -554,6 +551,18 @@ describe('the mobile app with oauth4webapi (public client, PKCE S256, refresh ro
     await assert.rejects(refresh(r2.refresh_token),
       (e) => e instanceof oauth.ResponseBodyError && e.error === 'invalid_grant');
     assert.equal((await userinfoStatus(r2.access_token)).status, 401);
+  });
+
+  it('with the default configuration, presenting the rotated token again at once revokes the family', async () => {
+    // No grace window by default: the reuse comes straight after the rotation, before the
+    // successor was ever used, and still counts as theft.
+    const tokens = await mobileLogin();
+    const r1 = await refresh(tokens.refresh_token);
+    await assert.rejects(refresh(tokens.refresh_token),
+      (e) => e instanceof oauth.ResponseBodyError && e.error === 'invalid_grant' && e.status === 400);
+    await assert.rejects(refresh(r1.refresh_token),
+      (e) => e instanceof oauth.ResponseBodyError && e.error === 'invalid_grant');
+    assert.equal((await userinfoStatus(r1.access_token)).status, 401);
   });
 
   it('a refresh token of another client is refused with invalid_grant', async () => {

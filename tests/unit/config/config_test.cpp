@@ -35,6 +35,7 @@ TEST(Config, MinimalFileGivesDefaults) {
     EXPECT_EQ(config.store.url, "sqlite:var/test.db");
     EXPECT_FALSE(config.server.tls_cert.has_value());
     EXPECT_EQ(config.server.limits.header_bytes, 16384u);
+    EXPECT_EQ(config.oidc.refresh_reuse_grace, 0u) << "a reused refresh token revokes its family at once";
 }
 
 TEST(Config, UnknownKeyIsNamed) {

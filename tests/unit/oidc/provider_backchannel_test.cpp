@@ -188,7 +188,22 @@ TEST_F(ClientAuthentication, PrivateKeyJwtAssertionAcceptedOnceOnly) {
               "invalid_client");
 }
 
-TEST_F(RefreshGrant, RefreshRotatesAndReuseRevokesTheFamily) {
+TEST_F(RefreshGrant, ByDefaultAnyReuseOfARotatedTokenRevokesTheFamilyAtOnce) {
+    // No grace by default: an attacker racing the client with a stolen token gets no window.
+    std::string first = body(redeem_portal_code(issue_code("portal", portal_redirect)))["refresh_token"];
+    auto rotated = portal_refresh(first);
+    ASSERT_EQ(rotated.status, 200) << rotated.body;
+    std::string second = body(rotated)["refresh_token"];
+    std::string access = body(rotated)["access_token"];
+
+    EXPECT_EQ(error_of(portal_refresh(first)), "invalid_grant");  // the same second
+    EXPECT_EQ(error_of(portal_refresh(second)), "invalid_grant") << "the successor is revoked too";
+    EXPECT_EQ(userinfo(access).status, 401);
+    EXPECT_TRUE(contains(audit_actions(), "oidc.refresh_token_reused"));
+}
+
+TEST_F(RefreshGrant, WithAGraceWindowARetryIsRefusedWithoutRevokingThenReuseRevokes) {
+    config_.oidc.refresh_reuse_grace = 10;
     auto tokens = body(redeem_portal_code(issue_code("portal", portal_redirect)));
     std::string first = tokens["refresh_token"];
 
