@@ -124,6 +124,9 @@ struct ClientConfig {
     std::string id_token_alg = "RS256";
     bool first_party = false;  // no consent screen
     bool nir_claim = false;    // may receive the NIR itself
+    // A resource server: may introspect access tokens whose `aud` holds one of these values
+    // (besides its own tokens). Empty: its own tokens only.
+    std::vector<std::string> introspection_resources;
     std::optional<unsigned> access_token_lifetime;
     std::optional<unsigned> refresh_token_lifetime;
 };

@@ -66,12 +66,15 @@ const mobile = { client_id: 'caf-mobile', token_endpoint_auth_method: 'none' };
 const mobile2 = { client_id: 'caf-mobile-2', token_endpoint_auth_method: 'none' };
 const partner = { client_id: 'partner-e2e', token_endpoint_auth_method: 'client_secret_post' };
 const pkjwt = { client_id: 'pkjwt-e2e', token_endpoint_auth_method: 'private_key_jwt' };
+const RESOURCE_SERVER = { client_id: 'resource-e2e', token_endpoint_auth_method: 'client_secret_post' };
+const RESOURCE_SECRET = 'resource-e2e-secret-0123456789';
 
 before(async () => {
   const { privateKey, publicKey } = await jose.generateKeyPair('ES256', { extractable: true });
   pkjwtKey = privateKey;
   const publicJwk = { ...(await jose.exportJWK(publicKey)), alg: 'ES256', use: 'sig', kid: 'pkjwt-e2e-1' };
   portalBase = `http://localhost:${await freePort()}`;
+  const cafPort = await freePort();
   caf = await startCafConnect({
     clients: [
       portalClient({
@@ -83,7 +86,11 @@ before(async () => {
       mobileClient({ clientId: 'caf-mobile-2', redirectUris: [MOBILE_CALLBACK] }),
       partnerClient({ secret: PARTNER_SECRET }),
       privateKeyJwtClient({ jwks: { keys: [publicJwk] } }),
+      // A resource server of the provider's own APIs: the access tokens' audience is the issuer.
+      partnerClient({ clientId: RESOURCE_SERVER.client_id, secret: RESOURCE_SECRET,
+        extra: { introspection_resources: [`http://localhost:${cafPort}`] } }),
     ],
+    port: cafPort,
   });
   issuer = caf.issuer;
   const issuerUrl = new URL(issuer);
@@ -611,6 +618,21 @@ describe('the partner (client_credentials, introspection, revocation)', () => {
     const inactive = await oauth.processIntrospectionResponse(as, partner,
       await oauth.introspectionRequest(as, partner, auth, tokens.access_token, insecure));
     assert.deepEqual(inactive, { active: false });
+  });
+
+  it("introspection of a person's access token: active to its client and to a resource server of its audience only", async () => {
+    const { tokens } = await portalLogin();
+    const asClient = (who, secret) => postForm(as.introspection_endpoint,
+      { token: tokens.access_token, client_id: who, client_secret: secret });
+    // Another confidential client, not registered as a resource server: nothing (RFC 7662 §2.2).
+    const stranger = await asClient(partner.client_id, PARTNER_SECRET);
+    assert.equal(stranger.status, 200, stranger.text);
+    assert.deepEqual(stranger.json, { active: false });
+    // The resource server of the token's audience, and the token's own client.
+    const resource = await asClient(RESOURCE_SERVER.client_id, RESOURCE_SECRET);
+    assert.equal(resource.json?.active, true, resource.text);
+    assert.equal(resource.json.client_id, portal.client_id);
+    assert.equal((await introspect(tokens.access_token)).active, true);
   });
 
   it('client_credentials: an ID-token scope or an unknown scope is not granted', async () => {

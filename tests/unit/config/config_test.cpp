@@ -136,6 +136,28 @@ grant_types = ["authorization_code", "refresh_token"]
     EXPECT_EQ(config.clients[1].auth_method, "none");
 }
 
+TEST(Config, AResourceServerNamesTheAudiencesItMayIntrospect) {
+    auto config = load_text(std::string(minimal) + R"(
+[[clients]]
+client_id = "api-gateway"
+secret = "api-gateway-dev-secret"
+grant_types = ["client_credentials"]
+scopes = ["caf_api.read"]
+introspection_resources = ["https://connect.caf.test"]
+)");
+    ASSERT_EQ(config.clients.size(), 1u);
+    EXPECT_EQ(config.clients[0].introspection_resources, std::vector<std::string>{"https://connect.caf.test"});
+
+    auto e = error_of(std::string(minimal) + R"(
+[[clients]]
+client_id = "app"
+type = "public"
+redirect_uris = ["app:/cb"]
+introspection_resources = ["https://connect.caf.test"]
+)");
+    EXPECT_EQ(e.key, "clients[0].introspection_resources");
+}
+
 TEST(Config, ConfidentialClientWithoutSecretIsNamed) {
     auto e = error_of(std::string(minimal) + R"(
 [[clients]]

@@ -36,6 +36,7 @@ namespace caf::oidc::test {
 inline const std::string issuer = "https://connect.caf.test";
 inline const std::string portal_secret = "portal:secret/with+special%chars";
 inline const std::string partner_secret = "partner-secret-0123456789";
+inline const std::string other_api_secret = "other-api-secret-0123456789";
 inline const std::string portal_redirect = "https://portal.caf.test/callback";
 inline const std::string mobile_redirect = "fr.caf.moncompte:/oauth2redirect";
 inline const std::string jwt_client_redirect = "https://jwt.caf.test/callback";
@@ -94,6 +95,7 @@ protected:
         auto partner = client_config("partner", "confidential", "client_secret_post", {"client_credentials"},
                                      {"caf_api.read", "caf_api.write"});
         partner.secret_sha256 = crypto::hex_encode(crypto::sha256(partner_secret));
+        partner.introspection_resources = {issuer};  // a resource server of the provider's APIs
 
         auto jwt_client = client_config("jwt-client", "confidential", "private_key_jwt", {"authorization_code"},
                                         {"openid", "profile"});
@@ -102,7 +104,12 @@ protected:
         jwt_client.jwks_file = tmp_.path() / "jwt-client.jwks.json";
         std::ofstream(*jwt_client.jwks_file) << nlohmann::json{{"keys", {public_jwk_of(client_key_).to_json()}}}.dump();
 
-        config_.clients = {portal, mobile, partner, jwt_client};
+        // Another partner with an API of its own: not a resource server of the provider's tokens.
+        auto other_api = client_config("other-api", "confidential", "client_secret_post", {"client_credentials"},
+                                       {"caf_api.read"});
+        other_api.secret_sha256 = crypto::hex_encode(crypto::sha256(other_api_secret));
+
+        config_.clients = {portal, mobile, partner, jwt_client, other_api};
         clients_ = std::make_unique<ClientRegistry>(ClientRegistry::from_config(config_));
 
         std::filesystem::create_directories(tmp_.path() / "templates");

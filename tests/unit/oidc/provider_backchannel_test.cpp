@@ -422,6 +422,27 @@ TEST_F(Userinfo, AlgNoneAccessTokenRefusedAtUserinfo) {
     EXPECT_EQ(userinfo(access).status, 200);
 }
 
+TEST_F(Introspection, AClientThatIsNeitherTheTokensNorAResourceServerOfItsAudienceLearnsNothing) {
+    std::string access = body(redeem_portal_code(issue_code("portal", portal_redirect)))["access_token"];
+    auto other = [&](const std::string& token) {
+        return call("POST", "/introspect", {{"token", token}, {"client_id", "other-api"}, {"client_secret", other_api_secret}});
+    };
+    auto answer = other(access);
+    EXPECT_EQ(answer.status, 200);
+    EXPECT_EQ(body(answer), (nlohmann::json{{"active", false}})) << "RFC 7662 §2.2: no detail to a stranger";
+
+    // The token's own client, and a resource server of its audience (the issuer), do see it.
+    auto own = call("POST", "/introspect", {{"token", access}}, {{"Authorization", basic("portal", portal_secret)}});
+    EXPECT_EQ(body(own)["active"], true);
+    EXPECT_EQ(body(partner_call("/introspect", {{"token", access}}))["active"], true);
+
+    // Its own client_credentials token stays introspectable to itself.
+    std::string mine = body(call("POST", "/token", {{"grant_type", "client_credentials"}, {"client_id", "other-api"},
+                                                    {"client_secret", other_api_secret}}))["access_token"];
+    EXPECT_EQ(body(other(mine))["active"], true);
+    EXPECT_EQ(body(partner_call("/introspect", {{"token", mine}}))["active"], true);
+}
+
 TEST_F(Introspection, IntrospectionOfActiveExpiredRevokedAndUnknown) {
     auto tokens = body(redeem_portal_code(issue_code("portal", portal_redirect)));
     std::string access = tokens["access_token"];
