@@ -304,6 +304,8 @@ ClientConfig read_client(TableReader& t) {
     }
     if (auto v = t.get<bool>("first_party")) c.first_party = *v;
     if (auto v = t.get<bool>("nir_claim")) c.nir_claim = *v;
+    if (std::find(c.scopes.begin(), c.scopes.end(), "caf_nir") != c.scopes.end() && !c.nir_claim)
+        t.fail("scopes", "caf_nir needs nir_claim = true");
     if (auto v = t.get_strings("introspection_resources")) {
         for (const auto& audience : *v)
             if (audience.empty()) t.fail("introspection_resources", "each must be a non-empty audience");

@@ -123,7 +123,7 @@ struct ClientConfig {
     std::vector<std::string> scopes{"openid"};
     std::string id_token_alg = "RS256";
     bool first_party = false;  // no consent screen
-    bool nir_claim = false;    // may receive the NIR itself
+    bool nir_claim = false;    // may receive the NIR itself, at userinfo under the caf_nir scope
     // A resource server: may introspect access tokens whose `aud` holds one of these values
     // (besides its own tokens). Empty: its own tokens only.
     std::vector<std::string> introspection_resources;

@@ -158,6 +158,18 @@ introspection_resources = ["https://connect.caf.test"]
     EXPECT_EQ(e.key, "clients[0].introspection_resources");
 }
 
+TEST(Config, CafNirScopeNeedsTheNirClaimPermission) {
+    auto e = error_of(std::string(minimal) + R"(
+[[clients]]
+client_id = "caf-portal"
+secret = "caf-portal-dev-secret"
+redirect_uris = ["https://www.caf.fr/callback"]
+scopes = ["openid", "caf_nir"]
+)");
+    EXPECT_EQ(e.key, "clients[0].scopes");
+    EXPECT_EQ(e.reason, "caf_nir needs nir_claim = true");
+}
+
 TEST(Config, ConfidentialClientWithoutSecretIsNamed) {
     auto e = error_of(std::string(minimal) + R"(
 [[clients]]

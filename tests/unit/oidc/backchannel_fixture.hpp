@@ -22,6 +22,7 @@
 #include "oidc/backchannel_routes.hpp"
 #include "oidc/claims_source.hpp"
 #include "oidc/clients/client_registry.hpp"
+#include "oidc/jose/jws.hpp"
 #include "oidc/keys/signing_key_store.hpp"
 #include "oidc/provider_context.hpp"
 #include "storage/accounts.hpp"
@@ -201,6 +202,13 @@ protected:
         return nlohmann::json::parse(response.body, nullptr, false);
     }
     static std::string error_of(const http::Response& response) { return body(response).value("error", ""); }
+    // The payload of an ID token, once its signature is verified (an empty object otherwise).
+    nlohmann::json id_token_claims(const nlohmann::json& id_token) {
+        if (!id_token.is_string()) return nlohmann::json::object();
+        auto verified = jose::verify(id_token.get<std::string>(), keys_->jwks(clock_.now()), {jose::Algorithm::RS256});
+        EXPECT_TRUE(verified.has_value());
+        return verified ? nlohmann::json::parse(verified->payload) : nlohmann::json::object();
+    }
 
     std::vector<std::string> audit_actions() {
         std::vector<std::string> out;

@@ -337,24 +337,54 @@ TEST_F(IssuedTokens, IdTokenHasEveryRequiredClaim) {
     EXPECT_EQ(claims["sid"], "sid-of-the-session");
     auto digest = crypto::sha256(tokens["access_token"].get<std::string>());
     EXPECT_EQ(claims["at_hash"], crypto::base64url_encode(digest.substr(0, 16)));
-    EXPECT_EQ(claims["given_name"], "Marie");
-    EXPECT_EQ(claims["email"], "marie@example.fr");
-    EXPECT_FALSE(claims.contains("phone_number"));
-    EXPECT_FALSE(claims.contains("caf_nir"));
+    // Personal data stays at userinfo unless the client asked for it with the claims parameter:
+    // an ID token travels in id_token_hint URLs and lands in proxy logs.
+    for (const char* personal : {"given_name", "family_name", "email", "email_verified", "phone_number", "caf_nir"})
+        EXPECT_FALSE(claims.contains(personal)) << personal;
 }
 
-TEST_F(IssuedTokens, NirOnlyForClientsConfiguredForIt) {
-    auto response = call("POST", "/token",
-                         {{"grant_type", "authorization_code"},
-                          {"code", issue_code("jwt-client", jwt_client_redirect, {{"scope", "openid profile"}})},
-                          {"redirect_uri", jwt_client_redirect},
-                          {"client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
-                          {"client_assertion", client_assertion()}});
-    ASSERT_EQ(response.status, 200) << response.body;
-    auto id_token = jose::verify(body(response)["id_token"].get<std::string>(), keys_->jwks(clock_.now()),
-                                 {jose::Algorithm::RS256});
-    ASSERT_TRUE(id_token.has_value());
-    EXPECT_EQ(nlohmann::json::parse(id_token->payload)["caf_nir"], "2840775123456");
+TEST_F(IssuedTokens, IdTokenCarriesThePersonalClaimsAskedWithTheClaimsParameterWithinTheScope) {
+    // As /authorize stores {"id_token": {"given_name": null, "phone_number": null}} for a grant of
+    // "openid profile email": phone_number is outside the grant.
+    auto tokens = body(redeem_portal_code(
+        issue_code("portal", portal_redirect, {{"id_token_claims", {"given_name", "phone_number"}}})));
+    auto claims = id_token_claims(tokens["id_token"]);
+    EXPECT_EQ(claims["given_name"], "Marie");
+    EXPECT_FALSE(claims.contains("family_name"));
+    EXPECT_FALSE(claims.contains("email"));
+    EXPECT_FALSE(claims.contains("phone_number"));
+    EXPECT_EQ(body(userinfo(tokens["access_token"]))["family_name"], "Curie") << "userinfo still has all of the scope";
+}
+
+TEST_F(IssuedTokens, NirNeverInTheIdTokenAndAtUserinfoOnlyUnderTheCafNirScope) {
+    auto redeem = [&](const std::string& scope, nlohmann::json extra = nlohmann::json::object()) {
+        extra["scope"] = scope;
+        auto response = call("POST", "/token",
+                             {{"grant_type", "authorization_code"},
+                              {"code", issue_code("jwt-client", jwt_client_redirect, extra)},
+                              {"redirect_uri", jwt_client_redirect},
+                              {"client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
+                              {"client_assertion", client_assertion()}});
+        EXPECT_EQ(response.status, 200) << response.body;
+        return body(response);
+    };
+    // A client allowed the NIR, without the scope: no NIR anywhere.
+    auto without = redeem("openid profile");
+    EXPECT_FALSE(id_token_claims(without["id_token"]).contains("caf_nir"));
+    EXPECT_FALSE(body(userinfo(without["access_token"])).contains("caf_nir"));
+    // With the scope, and even asked with the claims parameter: at userinfo only.
+    auto with = redeem("openid profile caf_nir", {{"id_token_claims", {"caf_nir", "given_name"}}});
+    auto id_token = id_token_claims(with["id_token"]);
+    EXPECT_FALSE(id_token.contains("caf_nir"));
+    EXPECT_EQ(id_token["given_name"], "Marie");
+    EXPECT_EQ(body(userinfo(with["access_token"]))["caf_nir"], "2840775123456");
+}
+
+TEST_F(IssuedTokens, NirNotReleasedToAClientNotAllowedItEvenWithTheScope) {
+    // The portal is not allowed the NIR: a grant naming caf_nir (which /authorize would refuse)
+    // still releases nothing.
+    auto tokens = body(redeem_portal_code(issue_code("portal", portal_redirect, {{"scope", "openid caf_nir"}})));
+    EXPECT_FALSE(body(userinfo(tokens["access_token"])).contains("caf_nir"));
 }
 
 TEST_F(IssuedTokens, AccessTokenIsAtJwtVerifiableWithJwks) {
