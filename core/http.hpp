@@ -2,6 +2,7 @@
 // server/ converts Beast messages to and from these.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +51,9 @@ struct Request {
     std::string query;   // raw query, without '?'
     Headers headers;
     std::string body;
+    // Where the body is instead, for a route that asked for it (LargeBody::to_file): a temporary
+    // file that lives as long as the request is served.
+    std::optional<std::filesystem::path> body_file;
     std::string remote_address;  // peer IP as text
     std::string request_id;      // set by the server, echoed in logs and X-Request-Id
     bool secure = false;         // TLS, or a trusted proxy said so

@@ -29,6 +29,9 @@ using Admission = std::function<std::optional<Response>(const Request& head)>;
 struct LargeBody {
     std::size_t max_bytes = 0;  // 0: the server's limit
     Admission admit;
+    // The body goes to a temporary file (Request::body_file, removed after the response) rather
+    // than memory, for a handler that reads it as a stream.
+    bool to_file = false;
 };
 
 struct Route {

@@ -105,7 +105,7 @@ asio::awaitable<Dispatcher::BodyAdmission> Dispatcher::admit_body(const http::Re
         refusal = accepted ? std::move(answer) : pool_full();
     }
     if (refusal) co_return BodyAdmission{server_limit, Dispatched{std::move(*refusal), route->path}};
-    co_return BodyAdmission{route->large_body.max_bytes, std::nullopt};
+    co_return BodyAdmission{route->large_body.max_bytes, std::nullopt, route->large_body.to_file};
 }
 
 namespace {

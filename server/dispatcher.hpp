@@ -40,6 +40,7 @@ public:
     struct BodyAdmission {
         std::size_t limit = 0;
         std::optional<Dispatched> refused;
+        bool to_file = false;  // the route reads its body from a temporary file
     };
     boost::asio::awaitable<BodyAdmission> admit_body(const http::Request& head, std::size_t server_limit) const;
 
