@@ -304,6 +304,15 @@ ClientConfig read_client(TableReader& t) {
     }
     if (auto v = t.get<bool>("first_party")) c.first_party = *v;
     if (auto v = t.get<bool>("nir_claim")) c.nir_claim = *v;
+    if (std::find(c.scopes.begin(), c.scopes.end(), "caf_nir") != c.scopes.end() && !c.nir_claim)
+        t.fail("scopes", "caf_nir needs nir_claim = true");
+    if (auto v = t.get_strings("introspection_resources")) {
+        for (const auto& audience : *v)
+            if (audience.empty()) t.fail("introspection_resources", "each must be a non-empty audience");
+        if (!v->empty() && c.type == "public")
+            t.fail("introspection_resources", "a public client cannot be a resource server");
+        c.introspection_resources = *v;
+    }
     if (auto v = t.get_int("access_token_lifetime", 30, 86400)) c.access_token_lifetime = unsigned(*v);
     if (auto v = t.get_int("refresh_token_lifetime", 60, 400 * 86400)) c.refresh_token_lifetime = unsigned(*v);
     t.reject_unknown();

@@ -100,7 +100,11 @@ struct OidcConfig {
     unsigned id_token_lifetime = 600;
     unsigned refresh_token_lifetime = 30 * 86400;   // absolute, for the whole family
     unsigned refresh_token_idle = 7 * 86400;         // unused for this long: expired
-    unsigned refresh_reuse_grace = 10;               // a retried rotation within this is not theft
+    // A rotated refresh token presented again within this, by its own client and before its
+    // successor was used, is refused without revoking the family (a retry after a lost response).
+    // 0: any reuse revokes the family at once. Until refresh tokens are bound to a DPoP key, a
+    // thief holding the client's credentials (or a public client's id) looks like a retry.
+    unsigned refresh_reuse_grace = 0;
     unsigned session_idle = 30 * 60;                 // SSO session
     unsigned session_absolute = 12 * 3600;
 };
@@ -119,7 +123,10 @@ struct ClientConfig {
     std::vector<std::string> scopes{"openid"};
     std::string id_token_alg = "RS256";
     bool first_party = false;  // no consent screen
-    bool nir_claim = false;    // may receive the NIR itself
+    bool nir_claim = false;    // may receive the NIR itself, at userinfo under the caf_nir scope
+    // A resource server: may introspect access tokens whose `aud` holds one of these values
+    // (besides its own tokens). Empty: its own tokens only.
+    std::vector<std::string> introspection_resources;
     std::optional<unsigned> access_token_lifetime;
     std::optional<unsigned> refresh_token_lifetime;
 };

@@ -56,6 +56,16 @@ std::optional<std::string_view> Headers::get(std::string_view name) const {
     return std::nullopt;
 }
 
+std::optional<std::string> Headers::combined(std::string_view name) const {
+    std::optional<std::string> joined;
+    for (const auto& [n, v] : fields_) {
+        if (!iequals(n, name)) continue;
+        if (joined) joined->append(", ").append(v);
+        else joined = v;
+    }
+    return joined;
+}
+
 void Headers::set(std::string name, std::string value) {
     std::erase_if(fields_, [&](const auto& f) { return iequals(f.first, name); });
     fields_.emplace_back(std::move(name), std::move(value));

@@ -2,6 +2,7 @@
 // server/ converts Beast messages to and from these.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,7 +14,12 @@ namespace caf::http {
 // Ordered name/value pairs; names compare case-insensitively.
 class Headers {
 public:
+    // The first field of that name. For a list-valued field that a proxy may repeat
+    // (X-Forwarded-For), use combined().
     std::optional<std::string_view> get(std::string_view name) const;
+    // Every field of that name, in order, joined with ", " as RFC 9110 §5.3 combines repeated
+    // fields; nullopt when there is none.
+    std::optional<std::string> combined(std::string_view name) const;
     void set(std::string name, std::string value);  // replaces every field of that name
     void add(std::string name, std::string value);  // keeps others (Set-Cookie)
     bool contains(std::string_view name) const { return get(name).has_value(); }
@@ -45,6 +51,9 @@ struct Request {
     std::string query;   // raw query, without '?'
     Headers headers;
     std::string body;
+    // Where the body is instead, for a route that asked for it (LargeBody::to_file): a temporary
+    // file that lives as long as the request is served.
+    std::optional<std::filesystem::path> body_file;
     std::string remote_address;  // peer IP as text
     std::string request_id;      // set by the server, echoed in logs and X-Request-Id
     bool secure = false;         // TLS, or a trusted proxy said so

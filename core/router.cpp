@@ -1,6 +1,8 @@
 // Route lookup: exact paths first, then the longest matching prefix route.
 #include "core/router.hpp"
 
+#include <stdexcept>
+
 namespace caf::http {
 namespace {
 
@@ -14,9 +16,10 @@ bool path_matches(const Route& route, std::string_view path) {
 
 }  // namespace
 
-void Router::add(std::string method, std::string path, Execution execution, Handler handler,
-                 std::size_t max_body_bytes) {
-    routes_.push_back(Route{std::move(method), std::move(path), execution, std::move(handler), max_body_bytes});
+void Router::add(std::string method, std::string path, Execution execution, Handler handler, LargeBody large_body) {
+    if (large_body.max_bytes > 0 && !large_body.admit)
+        throw std::invalid_argument("route " + method + " " + path + ": a large body needs an admission");
+    routes_.push_back(Route{std::move(method), std::move(path), execution, std::move(handler), std::move(large_body)});
 }
 
 Router::Match Router::find(std::string_view method, std::string_view path) const {

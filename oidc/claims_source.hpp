@@ -18,8 +18,9 @@ struct ClaimsSource {
     //             birthplace, birthcountry
     //   email   → email, email_verified;  phone → phone_number, phone_number_verified
     //   caf_dossier → caf_dossier: numero, role, delegation, permissions (SPEC.md §7)
-    // plus "caf_nir" (the NIR) when `include_nir` (clients configured for it). Never "sub": the
-    // provider computes it. Nullopt when the account no longer exists or is disabled.
+    // plus "caf_nir" (the NIR) when `include_nir`: at userinfo, for a client allowed it (nir_claim)
+    // under the caf_nir scope, never for an ID token. Never "sub": the provider computes it.
+    // Nullopt when the account no longer exists or is disabled.
     virtual std::optional<nlohmann::json> claims(std::int64_t account_id, const std::vector<std::string>& scopes,
                                                  bool include_nir) = 0;
 };

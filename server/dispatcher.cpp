@@ -22,23 +22,23 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Completes with (accepted, response): accepted is false when the pool was full.
-template <class CompletionToken>
-auto async_run_on_pool(WorkerPool& pool, std::function<http::Response()> job, CompletionToken&& token) {
-    return asio::async_initiate<CompletionToken, void(bool, http::Response)>(
-        [&pool](auto handler, std::function<http::Response()> job) {
+// Completes with (accepted, result): accepted is false when the pool was full.
+template <class Result, class CompletionToken>
+auto async_run_on_pool(WorkerPool& pool, std::function<Result()> job, CompletionToken&& token) {
+    return asio::async_initiate<CompletionToken, void(bool, Result)>(
+        [&pool](auto handler, std::function<Result()> job) {
             // Outstanding work keeps the io_context running while the task is on the pool.
             auto executor = asio::prefer(asio::get_associated_executor(handler),
                                          asio::execution::outstanding_work.tracked);
             auto shared = std::make_shared<decltype(handler)>(std::move(handler));
             const bool accepted = pool.try_submit([shared, executor, job = std::move(job)] {
-                http::Response response = job();
-                asio::post(executor, [shared, response = std::move(response)]() mutable {
-                    (*shared)(true, std::move(response));
+                Result result = job();
+                asio::post(executor, [shared, result = std::move(result)]() mutable {
+                    (*shared)(true, std::move(result));
                 });
             });
             if (!accepted) {
-                asio::post(executor, [shared]() mutable { (*shared)(false, http::Response{}); });
+                asio::post(executor, [shared]() mutable { (*shared)(false, Result{}); });
             }
         },
         token, std::move(job));
@@ -65,10 +65,15 @@ Dispatcher::Dispatcher(const http::Router& builtins, const http::Router& applica
       retry_after_(retry_after),
       events_(std::move(events)) {}
 
+http::Router::Match Dispatcher::find(std::string_view method, std::string_view path) const {
+    if (method == "HEAD") method = "GET";
+    auto match = builtins_.find(method, path);
+    if (!match.route && match.allow.empty()) match = application_.find(method, path);
+    return match;
+}
+
 asio::awaitable<Dispatched> Dispatcher::dispatch(const http::Request& request) const {
-    const std::string_view method = request.method == "HEAD" ? std::string_view("GET") : request.method;
-    auto match = builtins_.find(method, request.path);
-    if (!match.route && match.allow.empty()) match = application_.find(method, request.path);
+    auto match = find(request.method, request.path);
     if (!match.route) {
         if (match.allow.empty()) co_return Dispatched{error_response(404), unmatched_route};
         auto response = error_response(405);
@@ -80,43 +85,66 @@ asio::awaitable<Dispatched> Dispatcher::dispatch(const http::Request& request) c
         co_return Dispatched{invoke(route, request), route.path};
     }
     // The request lives in the awaiting coroutine's frame, which outlives the task.
-    auto [accepted, response] = co_await async_run_on_pool(
+    auto [accepted, response] = co_await async_run_on_pool<http::Response>(
         pool_, [this, &route, &request] { return invoke(route, request); }, asio::use_awaitable);
-    if (!accepted) {
-        response = error_response(503);
-        response.headers.set("Retry-After", std::to_string(retry_after_.count()));
-    }
+    if (!accepted) response = pool_full();
     co_return Dispatched{std::move(response), route.path};
 }
 
-std::size_t Dispatcher::body_limit(std::string_view method, std::string_view path, std::size_t server_limit) const {
-    auto match = builtins_.find(method, path);
-    if (!match.route && match.allow.empty()) match = application_.find(method, path);
-    if (!match.route || match.route->max_body_bytes == 0) return server_limit;
-    return match.route->max_body_bytes;
+asio::awaitable<Dispatcher::BodyAdmission> Dispatcher::admit_body(const http::Request& head,
+                                                                  std::size_t server_limit) const {
+    const http::Route* route = find(head.method, head.path).route;
+    if (!route || route->large_body.max_bytes == 0) co_return BodyAdmission{server_limit, std::nullopt};
+    std::optional<http::Response> refusal;
+    if (route->execution == http::Execution::inline_cpu) {
+        refusal = admit(*route, head);
+    } else {
+        // The head lives in the awaiting coroutine's frame, which outlives the task.
+        auto [accepted, answer] = co_await async_run_on_pool<std::optional<http::Response>>(
+            pool_, [this, route, &head] { return admit(*route, head); }, asio::use_awaitable);
+        refusal = accepted ? std::move(answer) : pool_full();
+    }
+    if (refusal) co_return BodyAdmission{server_limit, Dispatched{std::move(*refusal), route->path}};
+    co_return BodyAdmission{route->large_body.max_bytes, std::nullopt, route->large_body.to_file};
 }
 
-std::size_t Dispatcher::largest_body_limit(std::size_t server_limit) const {
-    std::size_t largest = server_limit;
-    for (const auto* router : {&builtins_, &application_})
-        for (const auto& route : router->routes()) largest = std::max(largest, route.max_body_bytes);
-    return largest;
+namespace {
+
+// Runs a route's code; nullopt when it threw. The log names the request id and route, never the
+// body: it may hold a password or a NIR.
+template <class Call>
+auto guarded(spdlog::logger* events, const http::Route& route, const http::Request& request, Call call)
+    -> std::optional<decltype(call())> {
+    try {
+        return call();
+    } catch (const std::exception& e) {
+        if (events)
+            events->error("handler threw: request_id={} route={} method={} error={}", request.request_id,
+                          route.path, request.method, e.what());
+    } catch (...) {
+        if (events)
+            events->error("handler threw: request_id={} route={} method={} error=unknown", request.request_id,
+                          route.path, request.method);
+    }
+    return std::nullopt;
 }
+
+}  // namespace
 
 http::Response Dispatcher::invoke(const http::Route& route, const http::Request& request) const {
-    // The log names the request id and route, never the body: it may hold a password or a NIR.
-    try {
-        return route.handler(request);
-    } catch (const std::exception& e) {
-        if (events_)
-            events_->error("handler threw: request_id={} route={} method={} error={}", request.request_id,
-                           route.path, request.method, e.what());
-    } catch (...) {
-        if (events_)
-            events_->error("handler threw: request_id={} route={} method={} error=unknown",
-                           request.request_id, route.path, request.method);
-    }
-    return error_response(500);
+    auto response = guarded(events_.get(), route, request, [&] { return route.handler(request); });
+    return response ? std::move(*response) : error_response(500);
+}
+
+std::optional<http::Response> Dispatcher::admit(const http::Route& route, const http::Request& head) const {
+    auto decision = guarded(events_.get(), route, head, [&] { return route.large_body.admit(head); });
+    return decision ? std::move(*decision) : error_response(500);
+}
+
+http::Response Dispatcher::pool_full() const {
+    auto response = error_response(503);
+    response.headers.set("Retry-After", std::to_string(retry_after_.count()));
+    return response;
 }
 
 }  // namespace caf::server

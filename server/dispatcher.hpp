@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include <utility>
@@ -32,14 +33,22 @@ public:
                std::chrono::seconds retry_after, std::shared_ptr<spdlog::logger> events);
 
     boost::asio::awaitable<Dispatched> dispatch(const http::Request& request) const;
-    // The body limit of the route `method path` would go to: its own when it has one, else
-    // `server_limit`. Read once the header is in, before the body.
-    std::size_t body_limit(std::string_view method, std::string_view path, std::size_t server_limit) const;
-    // The largest body any route accepts (`server_limit` at least).
-    std::size_t largest_body_limit(std::size_t server_limit) const;
+
+    // What may be read of a request's body, decided once its header is in and before any of the
+    // body is read: the limit of the route it goes to (its own large-body limit when its
+    // admission lets the request in, else `server_limit`), or the response that refuses it.
+    struct BodyAdmission {
+        std::size_t limit = 0;
+        std::optional<Dispatched> refused;
+        bool to_file = false;  // the route reads its body from a temporary file
+    };
+    boost::asio::awaitable<BodyAdmission> admit_body(const http::Request& head, std::size_t server_limit) const;
 
 private:
+    http::Router::Match find(std::string_view method, std::string_view path) const;
     http::Response invoke(const http::Route& route, const http::Request& request) const;
+    std::optional<http::Response> admit(const http::Route& route, const http::Request& head) const;
+    http::Response pool_full() const;
 
     const http::Router& builtins_;
     const http::Router& application_;

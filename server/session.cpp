@@ -12,6 +12,9 @@
 #include <cstdio>
 #include <ctime>
 #include <exception>
+#include <filesystem>
+#include <optional>
+#include <system_error>
 #include <string>
 #include <type_traits>
 
@@ -24,10 +27,14 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "server/request_id.hpp"
 
@@ -77,6 +84,35 @@ std::string peer_address(const tcp::socket& socket) {
         return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string();
     return address.to_string();
 }
+
+// A request body written to disk (LargeBody::to_file) rather than held in memory: a private
+// (0600) file in the temporary directory, removed when the request is done with it.
+class TemporaryBodyFile {
+public:
+    TemporaryBodyFile() = default;
+    TemporaryBodyFile(const TemporaryBodyFile&) = delete;
+    TemporaryBodyFile& operator=(const TemporaryBodyFile&) = delete;
+    ~TemporaryBodyFile() {
+        std::error_code ignored;
+        if (!path_.empty()) std::filesystem::remove(path_, ignored);
+    }
+
+    bool open() {
+        std::error_code ec;
+        const auto directory = std::filesystem::temp_directory_path(ec);
+        if (ec) return false;
+        std::string name = (directory / "cafconnect-body-XXXXXX").string();
+        const int fd = ::mkstemp(name.data());
+        if (fd < 0) return false;
+        ::close(fd);
+        path_ = name;
+        return true;
+    }
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
 
 template <class Stream>
 class Session final : public Connection, public std::enable_shared_from_this<Session<Stream>> {
@@ -154,29 +190,61 @@ private:
         bhttp::request_parser<bhttp::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(
             std::min<std::size_t>(context_.limits.header_bytes, std::numeric_limits<std::uint32_t>::max())));
-        // Beast checks Content-Length against the limit as the header ends: the largest any route
-        // allows, then the limit of the route this request goes to once its header is known.
-        parser.body_limit(static_cast<std::uint64_t>(context_.dispatcher.largest_body_limit(context_.limits.body_bytes)));
+        // No limit while the header is read (Beast would check Content-Length against it as the
+        // header ends, before the route's admission could answer): the limit is set below, once
+        // the header is known and before any of the body is read. Not boost::none: Beast 1.74
+        // compares Content-Length with the optional itself, and anything is above none.
+        parser.body_limit(std::numeric_limits<std::uint64_t>::max());
 
         error_code ec;
+        std::optional<TemporaryBodyFile> body_file;  // outlives the answer: removed after the response
+        bool spool_failed = false;
         // Header and body share one deadline: a client dribbling bytes cannot hold the connection.
         arm(context_.limits.read_timeout);
         co_await bhttp::async_read_header(stream_, buffer_, parser, asio::redirect_error(asio::use_awaitable, ec));
+        http::Request request;
+        if (!ec) request = request_head(parser.get());
         if (!ec && !parser.is_done()) {
-            // A route may accept a larger body (the admin API's bulk import); the others keep the
-            // server's limit.
-            const std::string_view target = parser.get().target();
-            const std::size_t limit = context_.dispatcher.body_limit(
-                parser.get().method_string(), target.substr(0, target.find('?')), context_.limits.body_bytes);
-            if (auto length = parser.content_length(); length && *length > limit) ec = bhttp::error::body_limit;
-            else parser.body_limit(static_cast<std::uint64_t>(limit));
+            // A route may accept a larger body (the admin API's bulk import) from a request its
+            // admission lets in, judged on the header before any of the body is read (and before
+            // "100 Continue"); the others keep the server's limit.
+            auto admission = co_await context_.dispatcher.admit_body(request, context_.limits.body_bytes);
+            if (admission.refused) {
+                disarm();
+                // The body stays unread, so the connection cannot carry another request.
+                co_await answer(std::move(admission.refused->response), request, admission.refused->route,
+                                parser.get().version(), false, started);
+                co_return false;
+            }
+            // An admission on the pool runs within the read deadline: when it ran out meanwhile,
+            // the body gets no fresh one.
+            if (timed_out_) ec = asio::error::timed_out;
+            else if (auto length = parser.content_length(); length && *length > admission.limit) ec = bhttp::error::body_limit;
+            else parser.body_limit(static_cast<std::uint64_t>(admission.limit));
+            if (!ec && admission.to_file) {
+                body_file.emplace();
+                if (!body_file->open()) {
+                    spool_failed = true;
+                    ec = make_error_code(boost::system::errc::no_space_on_device);
+                }
+            }
         }
         if (!ec && !parser.is_done() && expects_continue(parser.get())) {
             static constexpr std::string_view interim = "HTTP/1.1 100 Continue\r\n\r\n";
             co_await asio::async_write(stream_, asio::buffer(interim.data(), interim.size()),
                                        asio::redirect_error(asio::use_awaitable, ec));
         }
-        if (!ec && !parser.is_done())
+        // The same parser, its body now written to the file (Beast's change of body type once the
+        // header is read): the limit and any bytes already buffered carry over.
+        std::optional<bhttp::request_parser<bhttp::file_body>> file_parser;
+        if (!ec && body_file) {
+            file_parser.emplace(std::move(parser));
+            file_parser->get().body().open(body_file->path().c_str(), beast::file_mode::write, ec);
+            if (ec) spool_failed = true;
+        }
+        if (!ec && file_parser && !file_parser->is_done())
+            co_await bhttp::async_read(stream_, buffer_, *file_parser, asio::redirect_error(asio::use_awaitable, ec));
+        else if (!ec && !file_parser && !parser.is_done())
             co_await bhttp::async_read(stream_, buffer_, parser, asio::redirect_error(asio::use_awaitable, ec));
         const bool timed_out = timed_out_;
         disarm();
@@ -188,23 +256,30 @@ private:
             else if (ec == bhttp::error::body_limit) status = 413;
             else if (ec == bhttp::error::partial_message || ec == bhttp::error::end_of_stream) status = 0;
             else if (is_parse_error(ec)) status = 400;
+            else if (spool_failed) status = 503;  // no temporary file for the body (a full disk)
             if (status == 0) co_return false;  // the client left, or the network failed: no one to answer
-            co_await answer_unreadable(status, parser, started);
+            if (request.method.empty()) {
+                // The request line may have been parsed even when the header was not (a 431):
+                // log what is known.
+                request.method = std::string(parser.get().method_string());
+                const std::string_view target = parser.get().target();
+                request.path = std::string(target.substr(0, target.find('?')));
+            }
+            co_await answer_unreadable(status, std::move(request), started);
             co_return false;
         }
 
-        const unsigned version = parser.get().version();
-        const bool client_keeps_alive = parser.get().keep_alive();
-        http::Request request = to_request(parser.release());
-        const auto client = context_.proxies.resolve(peer_, request.header("X-Forwarded-For"),
-                                                     request.header("X-Forwarded-Proto"), is_tls);
-        request.remote_address = client.address;
-        request.secure = client.secure;
-        if (auto incoming = request.header("X-Request-Id");
-            client.via_trusted_proxy && incoming && is_well_formed_request_id(*incoming)) {
-            request.request_id = std::string(*incoming);
+        unsigned version = 0;
+        bool client_keeps_alive = false;
+        if (file_parser) {
+            version = file_parser->get().version();
+            client_keeps_alive = file_parser->get().keep_alive();
+            file_parser->get().body().close();
+            request.body_file = body_file->path();
         } else {
-            request.request_id = new_request_id();
+            version = parser.get().version();
+            client_keeps_alive = parser.get().keep_alive();
+            request.body = std::move(parser.get().body());
         }
 
         Dispatched dispatched = co_await context_.dispatcher.dispatch(request);
@@ -215,17 +290,12 @@ private:
     }
 
     // 400, 408, 413, 431: the request could not be read whole, so the connection closes after.
-    asio::awaitable<void> answer_unreadable(int status, bhttp::request_parser<bhttp::string_body>& parser,
+    // `head` is the request as far as its header was read (empty when the header was not).
+    asio::awaitable<void> answer_unreadable(int status, http::Request head,
                                             std::chrono::steady_clock::time_point started) {
-        // The request line may have been parsed even when the header was not (a 413 from the
-        // Content-Length field): log what is known.
-        http::Request request;
-        request.method = std::string(parser.get().method_string());
-        const std::string_view target = parser.get().target();
-        request.path = std::string(target.substr(0, target.find('?')));
-        request.remote_address = peer_;
-        request.request_id = new_request_id();
-        co_await answer(error_response(status), request, unmatched_route, 11, false, started);
+        if (head.remote_address.empty()) head.remote_address = peer_;
+        if (head.request_id.empty()) head.request_id = new_request_id();
+        co_await answer(error_response(status), head, unmatched_route, 11, false, started);
     }
 
     static bool expects_continue(const bhttp::request<bhttp::string_body>& message) {
@@ -233,7 +303,8 @@ private:
         return expect.size() == 12 && beast::iequals(expect, "100-continue");
     }
 
-    static http::Request to_request(bhttp::request<bhttp::string_body> message) {
+    // The request as far as its header goes, with who sent it; the body comes later.
+    http::Request request_head(const bhttp::request<bhttp::string_body>& message) const {
         http::Request request;
         request.method = std::string(message.method_string());
         request.target = std::string(message.target());
@@ -243,7 +314,18 @@ private:
         for (const auto& field : message) {
             request.headers.add(std::string(field.name_string()), std::string(field.value()));
         }
-        request.body = std::move(message.body());
+        // Every line of a forwarding header counts: a proxy that appends its own line leaves the
+        // client's first.
+        const auto client = context_.proxies.resolve(peer_, request.headers.combined("X-Forwarded-For"),
+                                                     request.headers.combined("X-Forwarded-Proto"), is_tls);
+        request.remote_address = client.address;
+        request.secure = client.secure;
+        if (auto incoming = request.header("X-Request-Id");
+            client.via_trusted_proxy && incoming && is_well_formed_request_id(*incoming)) {
+            request.request_id = std::string(*incoming);
+        } else {
+            request.request_id = new_request_id();
+        }
         return request;
     }
 

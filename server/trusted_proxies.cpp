@@ -91,7 +91,10 @@ TrustedProxies::Client TrustedProxies::resolve(std::string_view peer,
     if (!is_trusted(peer)) return client;
     client.via_trusted_proxy = true;
     if (forwarded_proto) {
-        const std::string_view proto = trim(forwarded_proto->substr(0, forwarded_proto->find(',')));
+        // The right-most value is the one the nearest proxy wrote; earlier ones may be the client's.
+        const auto comma = forwarded_proto->rfind(',');
+        const std::string_view proto =
+            trim(comma == std::string_view::npos ? *forwarded_proto : forwarded_proto->substr(comma + 1));
         if (proto == "https") client.secure = true;
         else if (proto == "http") client.secure = tls;
     }

@@ -26,7 +26,9 @@ public:
         bool via_trusted_proxy = false;
     };
     // X-Forwarded-For is read right to left, skipping trusted proxies: the first untrusted hop is
-    // the client (the left-most entries are whatever the client chose to send).
+    // the client (the left-most entries are whatever the client chose to send). Both headers are
+    // every field of their name combined in order (http::Headers::combined); X-Forwarded-Proto is
+    // its right-most value, the one the nearest proxy wrote.
     Client resolve(std::string_view peer, std::optional<std::string_view> forwarded_for,
                    std::optional<std::string_view> forwarded_proto, bool tls) const;
 

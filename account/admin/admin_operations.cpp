@@ -156,6 +156,10 @@ AdminError invalid_request(const RequestError& e) { return AdminError{400, "inva
 AdminResult import_accounts(AdminContext& ctx, const ApiCaller& caller, std::string_view body) {
     BodyBuffer buffer(body);
     std::istream lines(&buffer);
+    return import_accounts(ctx, caller, lines);
+}
+
+AdminResult import_accounts(AdminContext& ctx, const ApiCaller& caller, std::istream& lines) {
     auto report = AccountImporter(ctx.db, ctx.protector, ctx.hasher, ctx.clock).import(lines, ctx.import_threads);
     json failures = json::array();
     for (const auto& f : report.failures) failures.push_back({{"line", f.line}, {"reason", f.reason}});

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <istream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +46,8 @@ using AdminResult = expected<nlohmann::json, AdminError>;
 // The one AccountImporter over the body's JSON lines, in batches; the report
 // {"created","unchanged","failed","failures":[{"line","reason"}]}.
 AdminResult import_accounts(AdminContext& ctx, const ApiCaller& caller, std::string_view body);
+// The same from a stream (the body in a temporary file), read line by line in batches.
+AdminResult import_accounts(AdminContext& ctx, const ApiCaller& caller, std::istream& lines);
 AdminResult lookup_account(AdminContext& ctx, const ApiCaller& caller, const AccountLookup& lookup);
 AdminResult attach_nir(AdminContext& ctx, const ApiCaller& caller, std::int64_t account_id, const std::string& nir);
 AdminResult update_contact(AdminContext& ctx, const ApiCaller& caller, std::int64_t account_id,

@@ -15,6 +15,8 @@ inline constexpr std::string_view admin_scope = "admin";
 
 // The import's body limit, above the server's: 100,000 legacy accounts of a migration batch are
 // about 30 MB of JSON lines. Larger migrations are sent as several imports (idempotent by NIR).
+// Only a request whose bearer token holds the admin scope may send that much: the token is checked
+// on the header, before any of the body is read.
 inline constexpr std::size_t import_body_limit = 128u * 1024u * 1024u;
 
 // POST   /admin/v1/accounts/import                     JSON lines → {created, unchanged, failed, failures}

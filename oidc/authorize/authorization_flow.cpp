@@ -138,6 +138,7 @@ std::string issue_code(const ProviderContext& ctx, const AuthorizationRequest& r
         {"sid", sid_of(result.session_digest)},
     };
     if (request.nonce) payload["nonce"] = *request.nonce;
+    if (!request.id_token_claims.empty()) payload["id_token_claims"] = request.id_token_claims;
     if (request.code_challenge) {
         payload["code_challenge"] = *request.code_challenge;
         payload["code_challenge_method"] = request.code_challenge_method.value_or("S256");

@@ -5,6 +5,7 @@
 
 #include "core/login_contract.hpp"
 #include "oidc/authorize/id_token_hint.hpp"
+#include "oidc/json_fields.hpp"
 
 namespace caf::oidc {
 namespace {
@@ -45,14 +46,25 @@ std::optional<std::int64_t> parse_max_age(std::string_view text) {
     return value;
 }
 
-AuthorizationError page_error(std::string description, std::string page_message) {
-    return {oauth_error::invalid_request, std::move(description), std::nullopt, std::move(page_message)};
+// The names of the claims parameter's "id_token" member (OIDC Core §5.5); nullopt unless the
+// parameter is a JSON object whose members are objects of null or object values. The "userinfo"
+// member is checked but asks for nothing more: userinfo answers what the scopes release.
+std::optional<std::vector<std::string>> requested_id_token_claims(std::string_view text) {
+    auto claims = nlohmann::json::parse(text, nullptr, false);
+    if (!claims.is_object()) return std::nullopt;
+    std::vector<std::string> names;
+    for (const auto& [target, requested] : claims.items()) {
+        if (!requested.is_object()) return std::nullopt;
+        for (const auto& [name, detail] : requested.items()) {
+            if (!detail.is_null() && !detail.is_object()) return std::nullopt;
+            if (target == "id_token") names.push_back(name);
+        }
+    }
+    return names;  // sorted: nlohmann::json keeps object members in order
 }
 
-std::optional<std::string> optional_string(const nlohmann::json& j, const char* name) {
-    auto it = j.find(name);
-    if (it == j.end() || !it->is_string()) return std::nullopt;
-    return it->get<std::string>();
+AuthorizationError page_error(std::string description, std::string page_message) {
+    return {oauth_error::invalid_request, std::move(description), std::nullopt, std::move(page_message)};
 }
 
 }  // namespace
@@ -122,6 +134,14 @@ expected<AuthorizationRequest, AuthorizationError> validate_authorization_reques
     for (const auto& s : scopes)
         if (!client->allows_scope(s)) return fail(oauth_error::invalid_scope, "scope not allowed for this client: " + s);
 
+    // 5b. The claims parameter.
+    std::vector<std::string> id_token_claims;
+    if (auto claims = http::find_param(params, "claims")) {
+        auto names = requested_id_token_claims(*claims);
+        if (!names) return fail(oauth_error::invalid_request, "claims must be a JSON object of claim requests");
+        id_token_claims = std::move(*names);
+    }
+
     // 6. PKCE: S256 only; public clients must use it.
     auto challenge = http::find_param(params, "code_challenge");
     auto method = http::find_param(params, "code_challenge_method");
@@ -169,6 +189,7 @@ expected<AuthorizationRequest, AuthorizationError> validate_authorization_reques
     request.acr_values = http::find_param(params, "acr_values");
     request.ui_locales = http::find_param(params, "ui_locales");
     request.id_token_hint_subject = std::move(hint_subject);
+    request.id_token_claims = std::move(id_token_claims);
 
     // OIDC Core §11: offline access needs the person's explicit consent, which a first-party client
     // has by contract; otherwise the scope is dropped, not refused.
@@ -199,6 +220,7 @@ nlohmann::json to_json(const AuthorizationRequest& r) {
     put(login::request_field::acr_values, r.acr_values);
     put(login::request_field::ui_locales, r.ui_locales);
     put("id_token_hint_sub", r.id_token_hint_subject);
+    if (!r.id_token_claims.empty()) j["id_token_claims"] = r.id_token_claims;
     return j;
 }
 
@@ -213,9 +235,7 @@ std::optional<AuthorizationRequest> authorization_request_from_json(const nlohma
     r.client_name = optional_string(j, login::request_field::client_name).value_or(*client_id);
     r.redirect_uri = *redirect_uri;
     r.scopes = split_spaces(*scope);
-    if (auto prompt = j.find(login::request_field::prompt); prompt != j.end() && prompt->is_array())
-        for (const auto& p : *prompt)
-            if (p.is_string()) r.prompt.push_back(p.get<std::string>());
+    r.prompt = string_array(j, login::request_field::prompt);
     r.state = optional_string(j, "state");
     r.nonce = optional_string(j, "nonce");
     r.code_challenge = optional_string(j, "code_challenge");
@@ -226,6 +246,7 @@ std::optional<AuthorizationRequest> authorization_request_from_json(const nlohma
     r.acr_values = optional_string(j, login::request_field::acr_values);
     r.ui_locales = optional_string(j, login::request_field::ui_locales);
     r.id_token_hint_subject = optional_string(j, "id_token_hint_sub");
+    r.id_token_claims = string_array(j, "id_token_claims");
     return r;
 }
 

@@ -32,6 +32,9 @@ struct AuthorizationRequest {
     std::optional<std::string> acr_values;
     std::optional<std::string> ui_locales;
     std::optional<std::string> id_token_hint_subject;  // "sub" of a verified id_token_hint
+    // Claims asked for the ID token with the claims parameter (OIDC Core §5.5), sorted: the only
+    // personal data an ID token carries, and only within the granted scopes.
+    std::vector<std::string> id_token_claims;
 
     bool has_prompt(std::string_view value) const;
     bool has_scope(std::string_view value) const;

@@ -19,7 +19,11 @@ bool Client::has_post_logout_redirect_uri(std::string_view uri) const {
     return contains(config.post_logout_redirect_uris, uri);
 }
 bool Client::allows_grant(std::string_view grant_type) const { return contains(config.grant_types, grant_type); }
-bool Client::allows_scope(std::string_view scope) const { return contains(config.scopes, scope); }
+// The NIR's scope follows the client's nir_claim permission (listing it in scopes is optional).
+bool Client::allows_scope(std::string_view scope) const {
+    if (scope == "caf_nir") return config.nir_claim;
+    return contains(config.scopes, scope);
+}
 
 ClientRegistry ClientRegistry::from_config(const config::Config& config) {
     ClientRegistry registry;

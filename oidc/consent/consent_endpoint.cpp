@@ -93,6 +93,8 @@ std::vector<std::string> consent_descriptions(const std::vector<std::string>& sc
             out.emplace_back("votre adresse électronique");
         else if (scope == "phone")
             out.emplace_back("votre numéro de téléphone");
+        else if (scope == "caf_nir")
+            out.emplace_back("votre numéro de sécurité sociale (NIR)");
         else if (scope == "caf_dossier")
             out.emplace_back("votre dossier Caf : numéro de dossier, rôle et autorisations");
         else if (scope == "offline_access")

@@ -10,7 +10,8 @@ namespace {
 
 constexpr std::string_view cache_control = "public, max-age=300";
 
-const std::vector<std::string> standard_scopes{"openid", "profile", "email", "phone", "caf_dossier", "offline_access"};
+const std::vector<std::string> standard_scopes{"openid", "profile", "email", "phone", "caf_dossier", "caf_nir",
+                                               "offline_access"};
 
 bool etag_matches(std::string_view if_none_match, std::string_view etag) {
     while (!if_none_match.empty()) {
@@ -100,7 +101,7 @@ nlohmann::json discovery_document(const ProviderContext& ctx) {
         {"claims_locales_supported", {"fr"}},
         {"acr_values_supported", {"eidas1"}},
         {"authorization_response_iss_parameter_supported", true},
-        {"claims_parameter_supported", false},
+        {"claims_parameter_supported", true},
         {"request_parameter_supported", false},
         {"request_uri_parameter_supported", false},
         {"require_request_uri_registration", false},

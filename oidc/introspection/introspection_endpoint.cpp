@@ -19,11 +19,27 @@ const nlohmann::json inactive{{"active", false}};
 // Our access tokens are JWS compact (two dots); refresh tokens are base64url without dots.
 bool looks_like_jws(std::string_view token) { return std::count(token.begin(), token.end(), '.') == 2; }
 
+// A resource server registered for one of the token's audiences (`aud`: a string or an array).
+bool serves_audience_of(const Client& caller, const nlohmann::json& claims) {
+    const auto& resources = caller.config.introspection_resources;
+    const auto listed = [&](const nlohmann::json& audience) {
+        return audience.is_string() &&
+               std::find(resources.begin(), resources.end(), audience.get_ref<const std::string&>()) != resources.end();
+    };
+    const auto aud = claims.find("aud");
+    if (aud == claims.end()) return false;
+    if (aud->is_array()) return std::any_of(aud->begin(), aud->end(), listed);
+    return listed(*aud);
+}
+
 nlohmann::json access_token_answer(ProviderContext& ctx, const Client& caller, std::string_view token, TimePoint now) {
     auto active = issuance::verify_active_access_token(ctx, token, now);
     if (!active) return inactive;
-    if (caller.is_public() && active->record.client_id != caller.id()) return inactive;
     const auto& claims = active->claims;
+    // Its own client, or a resource server of its audience; anyone else learns nothing, not even
+    // that the token exists (RFC 7662 §2.2). A public client is never a resource server.
+    if (active->record.client_id != caller.id() && (caller.is_public() || !serves_audience_of(caller, claims)))
+        return inactive;
     nlohmann::json answer{{"active", true}, {"token_type", "Bearer"}, {"client_id", active->record.client_id},
                           {"scope", active->record.scope}, {"exp", active->record.expires_at},
                           {"iat", active->record.issued_at}};

@@ -1,6 +1,7 @@
-// /introspect (RFC 7662) for authenticated clients. Access tokens: any confidential client (a
-// resource server checks tokens issued to others — that is its purpose), a public client only its
-// own. Refresh tokens: only the client they were issued to. Everything else is {"active": false}.
+// /introspect (RFC 7662) for authenticated clients. Access tokens: the client they were issued
+// to, or a confidential client registered as a resource server of the token's audience
+// (`introspection_resources` in its [[clients]] table). Refresh tokens: only the client they were
+// issued to. Everything else, to anyone else, is {"active": false}.
 #pragma once
 
 #include <string>

@@ -70,7 +70,10 @@ expected<MintedAccessToken, std::error_code> mint_access_token(ProviderContext& 
 expected<std::string, std::error_code> mint_id_token(ProviderContext& ctx, const Grant& grant,
                                                      const IdTokenInput& input, TimePoint now) {
     const auto iat = to_unix_seconds(now);
-    nlohmann::json claims = input.scope_claims.is_object() ? input.scope_claims : nlohmann::json::object();
+    nlohmann::json claims = nlohmann::json::object();
+    if (input.scope_claims.is_object())
+        for (const auto& name : input.requested_claims)
+            if (name != "caf_nir" && input.scope_claims.contains(name)) claims[name] = input.scope_claims.at(name);
     // Protocol claims last: a claim source can never override them.
     claims["iss"] = ctx.issuer();
     claims["sub"] = subject_for(ctx, grant);

@@ -57,9 +57,12 @@ struct IdTokenInput {
     std::optional<std::string> nonce;  // authorization_code only
     std::string access_token;          // for at_hash
     nlohmann::json scope_claims = nlohmann::json::object();  // from ClaimsSource; cannot override protocol claims
+    std::vector<std::string> requested_claims;  // the claims parameter's id_token names
 };
-// ID token claims: iss, sub, aud, azp, exp, iat, auth_time, nonce, acr, amr, sid, at_hash, then the
-// scope's claims. Signed with the client's id_token_alg, typ JWT.
+// ID token claims: iss, sub, aud, azp, exp, iat, auth_time, nonce, acr, amr, sid, at_hash, and of
+// the scope's claims only those the client asked for with the claims parameter: an ID token is
+// sent back in id_token_hint URLs and lands in logs, so personal data stays at userinfo by
+// default. The NIR (caf_nir) is never in it. Signed with the client's id_token_alg, typ JWT.
 expected<std::string, std::error_code> mint_id_token(ProviderContext& ctx, const Grant& grant,
                                                      const IdTokenInput& input, TimePoint now);
 

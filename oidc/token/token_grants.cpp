@@ -9,6 +9,7 @@
 #include "core/random.hpp"
 #include "oidc/issuance/scope_set.hpp"
 #include "oidc/issuance/token_minting.hpp"
+#include "oidc/json_fields.hpp"
 #include "oidc/token/pkce.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/authorization_codes.hpp"
@@ -32,15 +33,9 @@ struct Recorded {
     issuance::MintedAccessToken access;
     std::optional<std::string> refresh_token;
     std::optional<std::string> nonce;
+    std::vector<std::string> id_token_claims;  // asked with the claims parameter (the code's only)
 };
 using Decision = std::variant<GrantError, Recorded>;
-
-std::optional<std::string> string_field(const nlohmann::json& j, const char* name) {
-    if (!j.is_object()) return std::nullopt;
-    auto it = j.find(name);
-    if (it == j.end() || !it->is_string()) return std::nullopt;
-    return it->get<std::string>();
-}
 
 std::string canonical_scope(const std::string& scope) {
     auto parsed = issuance::parse_scope(scope);
@@ -57,13 +52,13 @@ void audit(storage::Connection& c, ProviderContext& ctx, std::int64_t now, const
 std::optional<GrantError> check_code_binding(const Client& client, const nlohmann::json& payload,
                                              const std::optional<std::string>& redirect_uri,
                                              const std::optional<std::string>& verifier) {
-    auto expected_redirect = string_field(payload, "redirect_uri");
+    auto expected_redirect = optional_string(payload, "redirect_uri");
     if (!expected_redirect || !redirect_uri || *redirect_uri != *expected_redirect)
         return GrantError{oauth_error::invalid_grant, "redirect_uri does not match the authorization request"};
-    auto challenge = string_field(payload, "code_challenge");
+    auto challenge = optional_string(payload, "code_challenge");
     if (challenge && !challenge->empty()) {
         // /authorize refuses `plain`; an absent method is checked as S256, which fails closed.
-        if (string_field(payload, "code_challenge_method").value_or("S256") != "S256")
+        if (optional_string(payload, "code_challenge_method").value_or("S256") != "S256")
             return GrantError{oauth_error::invalid_grant, "unsupported code_challenge_method"};
         if (!verifier) return GrantError{oauth_error::invalid_grant, "code_verifier is required"};
         if (!is_well_formed_verifier(*verifier)) return GrantError{oauth_error::invalid_grant, "malformed code_verifier"};
@@ -82,14 +77,12 @@ Grant grant_from_code(const Client& client, const storage::AuthorizationCode& co
     Grant g;
     g.client = &client;
     g.account_id = code.account_id;
-    g.scope = canonical_scope(string_field(p, "scope").value_or(""));
+    g.scope = canonical_scope(optional_string(p, "scope").value_or(""));
     if (auto it = p.find("auth_time"); it != p.end() && it->is_number_integer()) g.auth_time = it->get<std::int64_t>();
-    g.acr = string_field(p, "acr").value_or("");
-    if (auto it = p.find("amr"); it != p.end() && it->is_array())
-        for (const auto& m : *it)
-            if (m.is_string()) g.amr.push_back(m.get<std::string>());
+    g.acr = optional_string(p, "acr").value_or("");
+    g.amr = string_array(p, "amr");
     g.session_digest = code.session_digest;
-    g.sid = string_field(p, "sid");
+    g.sid = optional_string(p, "sid");
     g.code_digest = code_digest;
     return g;
 }
@@ -122,7 +115,7 @@ GrantOutcome render(ProviderContext& ctx, Decision decision, const std::optional
     auto scopes = issuance::parse_scope(recorded.grant.scope);
     if (recorded.grant.account_id && scopes && scopes->contains("openid")) {
         issuance::IdTokenInput input{recorded.nonce, recorded.access.token,
-                                     claims.value_or(nlohmann::json::object())};
+                                     claims.value_or(nlohmann::json::object()), recorded.id_token_claims};
         auto id_token = issuance::mint_id_token(ctx, recorded.grant, input, ctx.clock.now());
         if (!id_token) return refuse(oauth_error::server_error, "cannot sign the ID token");
         out.id_token = std::move(*id_token);
@@ -165,7 +158,7 @@ GrantOutcome redeem_authorization_code(ProviderContext& ctx, const Client& clien
         if (auto refusal = check_code_binding(client, stored.payload, redirect_uri, verifier)) return *refusal;
 
         Recorded recorded{grant_from_code(client, stored, code_digest), {}, std::nullopt,
-                          string_field(stored.payload, "nonce")};
+                          optional_string(stored.payload, "nonce"), string_array(stored.payload, "id_token_claims")};
         // Refresh tokens go to every client registered for the refresh_token grant (the portal and
         // the mobile app); the family is created first so its access tokens belong to it.
         if (client.allows_grant("refresh_token")) {
@@ -187,7 +180,7 @@ GrantOutcome redeem_authorization_code(ProviderContext& ctx, const Client& clien
     std::optional<nlohmann::json> claims;
     if (auto* recorded = std::get_if<Recorded>(&decision)) {
         auto scopes = issuance::parse_scope(recorded->grant.scope).value_or(ScopeSet{});
-        claims = ctx.claims.claims(*recorded->grant.account_id, issuance::to_vector(scopes), client.config.nir_claim);
+        claims = ctx.claims.claims(*recorded->grant.account_id, issuance::to_vector(scopes), false);
         if (!claims) {
             ctx.db.transaction([&](storage::Connection& c) {
                 refresh.revoke_issued_from_code(c, code_digest, now_s);
@@ -226,7 +219,7 @@ GrantOutcome refresh_tokens(ProviderContext& ctx, const Client& client, const ht
     const ScopeSet granted = requested.value_or(original);
     if (!issuance::is_subset(granted, original))
         return refuse(oauth_error::invalid_scope, "scope may only narrow the original grant");
-    auto claims = ctx.claims.claims(existing->account_id, issuance::to_vector(granted), client.config.nir_claim);
+    auto claims = ctx.claims.claims(existing->account_id, issuance::to_vector(granted), false);
     if (!claims) {
         ctx.db.transaction([&](storage::Connection& c) {
             refresh.revoke_family(c, existing->family_id, now_s);
@@ -239,8 +232,11 @@ GrantOutcome refresh_tokens(ProviderContext& ctx, const Client& client, const ht
         auto current = refresh.find(c, digest);
         if (!current || current->client_id != client.id())
             return GrantError{oauth_error::invalid_grant, "unknown refresh token"};
-        // A retry is within the grace window (strictly: times are whole seconds) and only while
-        // the token it was rotated into has not been used; anything else is reuse.
+        // A retry is within the grace window (strictly: times are whole seconds, and the default
+        // window is 0: no retry at all), by the token's own client (checked above), and only
+        // while the token it was rotated into has not been used; anything else is reuse. Once
+        // refresh tokens are bound to a DPoP key, the retry must also prove that key: today a
+        // thief with the client's credentials, or any caller of a public client, looks the same.
         if (current->rotated_at && !current->revoked_at &&
             now_s - *current->rotated_at < static_cast<std::int64_t>(ctx.config.oidc.refresh_reuse_grace) &&
             !refresh.family_rotated_since(c, current->family_id, current->digest, *current->rotated_at)) {

@@ -38,9 +38,10 @@ GrantOutcome redeem_authorization_code(ProviderContext& ctx, const Client& clien
 
 // refresh_token (RFC 6749 §6, RFC 9700 §4.14.2): bound to its client, `scope` may only narrow the
 // access token (the new refresh token keeps the original scope), rotated on every use. A rotated
-// token presented again after config.oidc.refresh_reuse_grace seconds revokes its family; within
-// the grace it is refused without revoking (a client retry after a lost response, not theft) and
-// never yields a second token.
+// token presented again revokes its family (the successor too). With a
+// config.oidc.refresh_reuse_grace window (0 by default), a reuse within it by the same client,
+// before the successor was used, is refused without revoking (a client retry after a lost
+// response) and never yields a second token.
 GrantOutcome refresh_tokens(ProviderContext& ctx, const Client& client, const http::Params& form);
 
 // client_credentials (RFC 6749 §4.4): API scopes only, default all the client's API scopes; an

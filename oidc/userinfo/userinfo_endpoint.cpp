@@ -65,7 +65,9 @@ expected<nlohmann::json, UserinfoError> userinfo_claims(ProviderContext& ctx, st
     if (!scopes.contains("openid")) return refuse(oauth_error::insufficient_scope, "the openid scope is required");
     const Client* client = ctx.clients.find(record.client_id);
     if (client == nullptr || !record.account_id) return refuse(oauth_error::invalid_token, "unknown access token");
-    auto claims = ctx.claims.claims(*record.account_id, issuance::to_vector(scopes), client->config.nir_claim);
+    // The NIR only under its own scope, to a client still allowed it.
+    const bool nir = client->config.nir_claim && scopes.contains("caf_nir");
+    auto claims = ctx.claims.claims(*record.account_id, issuance::to_vector(scopes), nir);
     if (!claims || !claims->is_object()) return refuse(oauth_error::invalid_token, "the account is no longer active");
     (*claims)["sub"] = subject_of(ctx, *record.account_id);
     return std::move(*claims);

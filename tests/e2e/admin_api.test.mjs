@@ -6,6 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
@@ -112,6 +113,23 @@ describe('authentication of the admin API', () => {
   });
 });
 
+/** Sends the header of a POST to the import route alone (no body follows) over a raw socket;
+ *  resolves with what the server wrote before it closed, and how long that took. */
+function importHeaderOnly(extraHeaders = '') {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const socket = connect(caf.port, '127.0.0.1');
+    let received = '';
+    const timer = setTimeout(() => { socket.destroy(); reject(new Error(`no close within 5 s: ${received}`)); }, 5000);
+    socket.on('connect', () => socket.write(`POST /admin/v1/accounts/import HTTP/1.1\r\nHost: localhost:${caf.port}\r\n`
+      + `Content-Type: application/x-ndjson\r\nContent-Length: 100000000\r\n${extraHeaders}\r\n`));
+    socket.on('data', (chunk) => { received += chunk.toString('latin1'); });
+    socket.on('error', () => {});
+    socket.on('close', () => { clearTimeout(timer); resolve({ text: received, elapsed: Date.now() - started }); });
+    socket.on('end', () => socket.end());
+  });
+}
+
 describe('bulk import', () => {
   const first = 100_000;   // indexes of fictitious people no other test uses
   const lines = Array.from({ length: 2000 }, (_, i) => legacyAccountLine(first + i));
@@ -140,6 +158,26 @@ describe('bulk import', () => {
     for (const f of report.failures) assert.doesNotMatch(f.reason, /12345|FICTIF/, 'no personal data echoed');
     assert.equal((await lookup(fictitiousNir(first + 5000))).status, 200);
     for (const i of [5001, 5002, 5003]) assert.equal((await lookup(fictitiousNir(first + i))).status, 404);
+  });
+
+  it('a caller without a token is refused 401 on the header: the 100 MB body is never waited for', async () => {
+    const { text, elapsed } = await importHeaderOnly();
+    assert.match(text, /^HTTP\/1\.1 401 /, text);
+    assert.match(text, /\r\nWWW-Authenticate: Bearer[^\r]*\r\n/i, text);
+    assert.match(text, /\r\nConnection: close\r\n/i, text);
+    assert.ok(elapsed < 3000, `answered and closed after ${elapsed} ms`);
+  });
+
+  it('a token without the admin scope is refused 403 on the header, and a bad token 401', async () => {
+    const config = await clientConfiguration(caf.issuer, 'partner-e2e', PARTNER_SECRET,
+      (await import('openid-client')).ClientSecretPost(PARTNER_SECRET));
+    const partner = await clientCredentialsToken(config, 'caf_api.read');
+    const forbidden = await importHeaderOnly(`Authorization: Bearer ${partner}\r\n`);
+    assert.match(forbidden.text, /^HTTP\/1\.1 403 /, forbidden.text);
+    assert.match(forbidden.text, /insufficient_scope/, forbidden.text);
+    const invalid = await importHeaderOnly('Authorization: Bearer not-a-token\r\n');
+    assert.match(invalid.text, /^HTTP\/1\.1 401 /, invalid.text);
+    assert.match(invalid.text, /invalid_token/, invalid.text);
   });
 
   it('a body over the server limit is accepted on the import route only', async () => {

@@ -66,12 +66,17 @@ const mobile = { client_id: 'caf-mobile', token_endpoint_auth_method: 'none' };
 const mobile2 = { client_id: 'caf-mobile-2', token_endpoint_auth_method: 'none' };
 const partner = { client_id: 'partner-e2e', token_endpoint_auth_method: 'client_secret_post' };
 const pkjwt = { client_id: 'pkjwt-e2e', token_endpoint_auth_method: 'private_key_jwt' };
+const NIR_CLIENT = { client_id: 'caf-nir-e2e', token_endpoint_auth_method: 'client_secret_basic' };
+const NIR_SECRET = 'caf-nir-e2e-secret-0123456789';
+const RESOURCE_SERVER = { client_id: 'resource-e2e', token_endpoint_auth_method: 'client_secret_post' };
+const RESOURCE_SECRET = 'resource-e2e-secret-0123456789';
 
 before(async () => {
   const { privateKey, publicKey } = await jose.generateKeyPair('ES256', { extractable: true });
   pkjwtKey = privateKey;
   const publicJwk = { ...(await jose.exportJWK(publicKey)), alg: 'ES256', use: 'sig', kid: 'pkjwt-e2e-1' };
   portalBase = `http://localhost:${await freePort()}`;
+  const cafPort = await freePort();
   caf = await startCafConnect({
     clients: [
       portalClient({
@@ -83,10 +88,14 @@ before(async () => {
       mobileClient({ clientId: 'caf-mobile-2', redirectUris: [MOBILE_CALLBACK] }),
       partnerClient({ secret: PARTNER_SECRET }),
       privateKeyJwtClient({ jwks: { keys: [publicJwk] } }),
+      // A service allowed the NIR itself (nir_claim), which it gets only under the caf_nir scope.
+      portalClient({ clientId: NIR_CLIENT.client_id, secret: NIR_SECRET, redirectUris: [RP_CALLBACK],
+        scopes: ['openid', 'profile', 'caf_nir'], extra: { nir_claim: true } }),
+      // A resource server of the provider's own APIs: the access tokens' audience is the issuer.
+      partnerClient({ clientId: RESOURCE_SERVER.client_id, secret: RESOURCE_SECRET,
+        extra: { introspection_resources: [`http://localhost:${cafPort}`] } }),
     ],
-    // No grace window: a rotated refresh token presented again is theft at once (the grace
-    // window is for a client retrying a lost response, not what these tests are about).
-    oidc: { refresh_reuse_grace: 0 },
+    port: cafPort,
   });
   issuer = caf.issuer;
   const issuerUrl = new URL(issuer);
@@ -503,6 +512,73 @@ describe('the caf.fr portal with openid-client (confidential, code + PKCE + stat
 
 // =============================================================================================
 
+describe('the NIR and personal data (openid-client): caf_nir scope, userinfo only, claims parameter', () => {
+  let nirConfig;
+  let portalConfig;
+  before(async () => {
+    nirConfig = await client.discovery(new URL(issuer), NIR_CLIENT.client_id, { client_secret: NIR_SECRET },
+      client.ClientSecretBasic(NIR_SECRET), { execute: [client.allowInsecureRequests] });
+    portalConfig = await client.discovery(new URL(issuer), portal.client_id, { client_secret: PORTAL_SECRET },
+      client.ClientSecretBasic(PORTAL_SECRET), { execute: [client.allowInsecureRequests] });
+  });
+
+  /** JEAN logs in for `config` with `params`; the tokens as openid-client validated them. */
+  async function login(config, params) {
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const nonce = client.randomNonce();
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: RP_CALLBACK, code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256', state, nonce, ...params,
+    });
+    const { callback } = await loginWithForm(new Agent(), url);
+    return client.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true,
+    });
+  }
+
+  it('the NIR is at userinfo under the caf_nir scope only, and never in the ID token', async () => {
+    const discovery = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();
+    assert.ok(discovery.scopes_supported.includes('caf_nir'));
+    assert.equal(discovery.claims_parameter_supported, true);
+
+    const without = await login(nirConfig, { scope: 'openid profile' });
+    assert.equal(without.claims().caf_nir, undefined);
+    assert.equal((await client.fetchUserInfo(nirConfig, without.access_token, without.claims().sub)).caf_nir, undefined);
+
+    const withNir = await login(nirConfig, { scope: 'openid profile caf_nir' });
+    const claims = withNir.claims();
+    assert.equal(claims.caf_nir, undefined, 'the ID token ends up in id_token_hint URLs and proxy logs');
+    assert.equal(claims.given_name, undefined, 'no personal data the client did not ask for');
+    const userinfo = await client.fetchUserInfo(nirConfig, withNir.access_token, claims.sub);
+    assert.equal(userinfo.caf_nir, JEAN.nir.replaceAll(' ', '').slice(0, 13));
+    assert.equal(userinfo.family_name, JEAN.family_name);
+  });
+
+  it('a client not allowed the NIR asking caf_nir is refused with invalid_scope', async () => {
+    const state = client.randomState();
+    const { challenge } = await pkce();
+    const res = await fetch(authorizeUrl({
+      client_id: portal.client_id, redirect_uri: RP_CALLBACK, response_type: 'code', scope: 'openid caf_nir',
+      state, code_challenge: challenge, code_challenge_method: 'S256',
+    }), { redirect: 'manual' });
+    assert.equal(res.status, 302);
+    const location = new URL(res.headers.get('location'));
+    assert.equal(location.searchParams.get('error'), 'invalid_scope');
+    assert.equal(location.searchParams.get('state'), state);
+  });
+
+  it('the ID token carries a personal claim when the client asks for it with the claims parameter', async () => {
+    const tokens = await login(portalConfig, {
+      scope: 'openid profile email', claims: JSON.stringify({ id_token: { given_name: null } }),
+    });
+    const claims = tokens.claims();
+    assert.equal(claims.given_name, JEAN.given_name);
+    assert.equal(claims.family_name, undefined);
+    assert.equal(claims.email, undefined);
+  });
+});
+
 describe('the mobile app with oauth4webapi (public client, PKCE S256, refresh rotation)', () => {
   async function mobileLogin(clientMeta = mobile) {
     const { verifier, challenge } = await pkce();
@@ -556,6 +632,18 @@ describe('the mobile app with oauth4webapi (public client, PKCE S256, refresh ro
     assert.equal((await userinfoStatus(r2.access_token)).status, 401);
   });
 
+  it('with the default configuration, presenting the rotated token again at once revokes the family', async () => {
+    // No grace window by default: the reuse comes straight after the rotation, before the
+    // successor was ever used, and still counts as theft.
+    const tokens = await mobileLogin();
+    const r1 = await refresh(tokens.refresh_token);
+    await assert.rejects(refresh(tokens.refresh_token),
+      (e) => e instanceof oauth.ResponseBodyError && e.error === 'invalid_grant' && e.status === 400);
+    await assert.rejects(refresh(r1.refresh_token),
+      (e) => e instanceof oauth.ResponseBodyError && e.error === 'invalid_grant');
+    assert.equal((await userinfoStatus(r1.access_token)).status, 401);
+  });
+
   it('a refresh token of another client is refused with invalid_grant', async () => {
     const tokens = await mobileLogin();
     // Another public client presents it.
@@ -602,6 +690,21 @@ describe('the partner (client_credentials, introspection, revocation)', () => {
     const inactive = await oauth.processIntrospectionResponse(as, partner,
       await oauth.introspectionRequest(as, partner, auth, tokens.access_token, insecure));
     assert.deepEqual(inactive, { active: false });
+  });
+
+  it("introspection of a person's access token: active to its client and to a resource server of its audience only", async () => {
+    const { tokens } = await portalLogin();
+    const asClient = (who, secret) => postForm(as.introspection_endpoint,
+      { token: tokens.access_token, client_id: who, client_secret: secret });
+    // Another confidential client, not registered as a resource server: nothing (RFC 7662 §2.2).
+    const stranger = await asClient(partner.client_id, PARTNER_SECRET);
+    assert.equal(stranger.status, 200, stranger.text);
+    assert.deepEqual(stranger.json, { active: false });
+    // The resource server of the token's audience, and the token's own client.
+    const resource = await asClient(RESOURCE_SERVER.client_id, RESOURCE_SECRET);
+    assert.equal(resource.json?.active, true, resource.text);
+    assert.equal(resource.json.client_id, portal.client_id);
+    assert.equal((await introspect(tokens.access_token)).active, true);
   });
 
   it('client_credentials: an ID-token scope or an unknown scope is not granted', async () => {

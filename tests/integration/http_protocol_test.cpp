@@ -1,6 +1,9 @@
 // HTTP/1.1 on the wire: keep-alive, pipelining, HEAD, limits and timeouts, seen from a raw socket.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <thread>
+
 #include "test_server.hpp"
 
 namespace caf::testing {
@@ -85,6 +88,90 @@ TEST(HttpProtocol, BodyOverTheLimitIsAnswered413) {
     auto ok = within_limit.read_response();
     ASSERT_TRUE(ok);
     EXPECT_EQ(ok->status, 200);
+}
+
+// A route with a larger body limit than the server's (the admin import) first checks who sends
+// it: /upload admits 1 MiB to "Authorization: Bearer upload-token" only (test_server.hpp).
+std::string authorised_post(std::string_view target, std::string_view content_length, std::string_view body = "") {
+    return "POST " + std::string(target) + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer upload-token\r\n" +
+           "Content-Length: " + std::string(content_length) + "\r\n\r\n" + std::string(body);
+}
+
+TEST(HttpProtocol, LargeBodyRouteRefusesAnUnauthorisedRequestBeforeReadingItsBody) {
+    auto options = test_options();
+    options.limits.body_bytes = 1024;
+    options.limits.read_timeout = 2s;
+    TestServer server(options);
+    RawClient client(server.port());
+    const auto started = Clock::now();
+    // The header alone: a server that waited for the body would answer 408 after the read timeout.
+    client.send("POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000000\r\n\r\n");
+    auto response = client.read_response(false, 1500ms);
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 401);
+    EXPECT_EQ(response->header("WWW-Authenticate").value_or(""), "Bearer");
+    EXPECT_LT(Clock::now() - started, 1s);
+    EXPECT_TRUE(client.wait_closed(3s));
+
+    RawClient within_server_limit(server.port());
+    within_server_limit.send("POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\n0123456789");
+    auto small = within_server_limit.read_response();
+    ASSERT_TRUE(small);
+    EXPECT_EQ(small->status, 401) << "the handler still authenticates";
+}
+
+TEST(HttpProtocol, LargeBodyRouteRefusesAnUnauthorisedExpectContinueWithoutTheInterimResponse) {
+    auto options = test_options();
+    options.limits.body_bytes = 1024;
+    TestServer server(options);
+    RawClient client(server.port());
+    client.send("POST /upload HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\nContent-Length: 500000\r\n\r\n");
+    auto response = client.read_response(false, 1s);
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 401);
+}
+
+TEST(HttpProtocol, LargeBodyRouteReadsTheRouteLimitForAnAuthorisedRequestOnly) {
+    auto options = test_options();
+    options.limits.body_bytes = 1024;
+    TestServer server(options);
+    const std::string body(200000, 'b');
+    RawClient client(server.port());
+    client.send(authorised_post("/upload", std::to_string(body.size()), body));
+    auto response = client.read_response();
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 200);
+    EXPECT_EQ(response->body, "200000 bytes");
+
+    RawClient too_large(server.port());
+    too_large.send(authorised_post("/upload", "2000000"));
+    auto refused = too_large.read_response();
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 413);
+}
+
+TEST(HttpProtocol, LargeBodyRouteMayHaveItsBodyWrittenToATemporaryFileRemovedAfterTheResponse) {
+    auto options = test_options();
+    options.limits.body_bytes = 1024;
+    TestServer server(options);
+    const std::string body(300000, 'b');
+    RawClient client(server.port());
+    client.send(authorised_post("/upload-to-file", std::to_string(body.size()), body));
+    auto response = client.read_response();
+    ASSERT_TRUE(response);
+    ASSERT_EQ(response->status, 200);
+    const std::string expected = "in a file: 300000 bytes, 0 in memory, ";
+    ASSERT_EQ(response->body.substr(0, expected.size()), expected) << response->body;
+    const std::filesystem::path file = response->body.substr(expected.size());
+    const auto deadline = Clock::now() + 2s;
+    while (std::filesystem::exists(file) && Clock::now() < deadline) std::this_thread::sleep_for(10ms);
+    EXPECT_FALSE(std::filesystem::exists(file)) << "the temporary file outlived its request";
+
+    RawClient unauthorised(server.port());
+    unauthorised.send("POST /upload-to-file HTTP/1.1\r\nHost: localhost\r\nContent-Length: 300000\r\n\r\n");
+    auto refused = unauthorised.read_response(false, 1s);
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 401);
 }
 
 TEST(HttpProtocol, RequestNotFinishedWithinTheReadTimeoutIsAnswered408AndClosed) {

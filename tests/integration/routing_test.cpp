@@ -114,6 +114,35 @@ TEST(TrustedProxies, ForwardedHeadersAndRequestIdAreHonouredFromATrustedProxy) {
     EXPECT_NE(malformed->header("X-Request-Id").value_or(""), "bad id\"");
 }
 
+// What /whoami says of the client (address, plain or secure) for a request with these headers.
+std::string whoami(TestServer& server, std::string_view headers) {
+    auto response = server.fetch(get("/whoami", headers));
+    return response ? response->body : "no response";
+}
+
+TEST(TrustedProxies, EveryForwardedForLineCountsAndTheRightMostUntrustedHopIsTheClient) {
+    // A proxy that appends (HAProxy "option forwardfor", nginx $proxy_add_x_forwarded_for) may
+    // leave the client's own line first: reading only that line would let it choose its address.
+    auto options = test_options();
+    options.trusted_proxies = {"127.0.0.0/8", "10.0.0.0/8"};
+    TestServer server(options);
+    EXPECT_EQ(whoami(server, "X-Forwarded-For: 198.51.100.99\r\nX-Forwarded-For: 203.0.113.7, 10.1.2.3\r\n"),
+              "203.0.113.7 plain");
+    EXPECT_EQ(whoami(server, "X-Forwarded-For: 198.51.100.99\r\nX-Forwarded-For: 203.0.113.8\r\n"),
+              "203.0.113.8 plain");
+}
+
+TEST(TrustedProxies, TheProtocolIsTheOneTheNearestProxyWrote) {
+    // A client's own "X-Forwarded-Proto: https" line, followed by the proxy's "http", is not a
+    // TLS connection.
+    auto options = test_options();
+    options.trusted_proxies = {"127.0.0.0/8"};
+    TestServer server(options);
+    EXPECT_EQ(whoami(server, "X-Forwarded-Proto: https\r\nX-Forwarded-Proto: http\r\n"), "127.0.0.1 plain");
+    EXPECT_EQ(whoami(server, "X-Forwarded-Proto: https, http\r\n"), "127.0.0.1 plain");
+    EXPECT_EQ(whoami(server, "X-Forwarded-Proto: http\r\nX-Forwarded-Proto: https\r\n"), "127.0.0.1 secure");
+}
+
 TEST(TrustedProxies, BlocksMatchIpv4AndIpv6AndBadEntriesAreStartupErrors) {
     server::TrustedProxies proxies({"10.0.0.0/8", "192.168.1.7", "fd00::/8"});
     EXPECT_TRUE(proxies.is_trusted("10.20.30.40"));

@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -132,6 +134,32 @@ public:
             gate.pass();
             return Response::text(200, "passed");
         });
+        // Up to 1 MiB, for "Authorization: Bearer upload-token" only, like the admin import.
+        const auto authorised = [](const Request& r) { return r.header("Authorization") == "Bearer upload-token"; };
+        const http::Admission admit = [authorised](const Request& head) -> std::optional<Response> {
+            if (!authorised(head)) return unauthorised();
+            return std::nullopt;
+        };
+        routes_.add(
+            "POST", "/upload", Execution::blocking,
+            [authorised](const Request& r) {
+                if (!authorised(r)) return unauthorised();
+                return Response::text(200, std::to_string(r.body.size()) + " bytes");
+            },
+            http::LargeBody{1024 * 1024, admit});
+        // The same, its body written to a temporary file instead of memory: the handler tells
+        // where it found the body, its size and the file it was in.
+        routes_.add(
+            "POST", "/upload-to-file", Execution::blocking,
+            [authorised](const Request& r) {
+                if (!authorised(r)) return unauthorised();
+                if (!r.body_file) return Response::text(200, "in memory: " + std::to_string(r.body.size()) + " bytes");
+                std::ifstream file(*r.body_file, std::ios::binary);
+                const std::string content((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+                return Response::text(200, "in a file: " + std::to_string(content.size()) + " bytes, " +
+                                               std::to_string(r.body.size()) + " in memory, " + r.body_file->string());
+            },
+            http::LargeBody{1024 * 1024, admit, true});
         if (more_routes) more_routes(routes_);
         server::Logging logging{access_log.logger(), events.logger()};
         server_ = std::make_unique<server::Server>(options, routes_, [this] { return ready.load(); }, logging);
@@ -140,6 +168,12 @@ public:
     ~TestServer() {
         gate.open();  // a held handler would make stop() wait for the drain timeout
         server_->stop();
+    }
+
+    static http::Response unauthorised() {
+        auto response = http::Response::text(401, "unauthorised");
+        response.headers.set("WWW-Authenticate", "Bearer");
+        return response;
     }
 
     std::uint16_t port() const { return server_->port(); }

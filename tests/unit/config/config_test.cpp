@@ -35,6 +35,7 @@ TEST(Config, MinimalFileGivesDefaults) {
     EXPECT_EQ(config.store.url, "sqlite:var/test.db");
     EXPECT_FALSE(config.server.tls_cert.has_value());
     EXPECT_EQ(config.server.limits.header_bytes, 16384u);
+    EXPECT_EQ(config.oidc.refresh_reuse_grace, 0u) << "a reused refresh token revokes its family at once";
 }
 
 TEST(Config, UnknownKeyIsNamed) {
@@ -133,6 +134,40 @@ grant_types = ["authorization_code", "refresh_token"]
     EXPECT_EQ(config.clients[0].auth_method, "client_secret_basic");
     EXPECT_EQ(config.clients[0].secret_sha256.size(), 64u);
     EXPECT_EQ(config.clients[1].auth_method, "none");
+}
+
+TEST(Config, AResourceServerNamesTheAudiencesItMayIntrospect) {
+    auto config = load_text(std::string(minimal) + R"(
+[[clients]]
+client_id = "api-gateway"
+secret = "api-gateway-dev-secret"
+grant_types = ["client_credentials"]
+scopes = ["caf_api.read"]
+introspection_resources = ["https://connect.caf.test"]
+)");
+    ASSERT_EQ(config.clients.size(), 1u);
+    EXPECT_EQ(config.clients[0].introspection_resources, std::vector<std::string>{"https://connect.caf.test"});
+
+    auto e = error_of(std::string(minimal) + R"(
+[[clients]]
+client_id = "app"
+type = "public"
+redirect_uris = ["app:/cb"]
+introspection_resources = ["https://connect.caf.test"]
+)");
+    EXPECT_EQ(e.key, "clients[0].introspection_resources");
+}
+
+TEST(Config, CafNirScopeNeedsTheNirClaimPermission) {
+    auto e = error_of(std::string(minimal) + R"(
+[[clients]]
+client_id = "caf-portal"
+secret = "caf-portal-dev-secret"
+redirect_uris = ["https://www.caf.fr/callback"]
+scopes = ["openid", "caf_nir"]
+)");
+    EXPECT_EQ(e.key, "clients[0].scopes");
+    EXPECT_EQ(e.reason, "caf_nir needs nir_claim = true");
 }
 
 TEST(Config, ConfidentialClientWithoutSecretIsNamed) {

@@ -44,6 +44,16 @@ TEST(Request, CookieIsFoundAmongSeveral) {
     EXPECT_FALSE(r.cookie("caf_session").has_value());
 }
 
+TEST(Headers, CombinedJoinsEveryFieldOfTheNameInOrder) {
+    Headers headers;
+    headers.add("X-Forwarded-For", "198.51.100.99");
+    headers.add("Host", "localhost");
+    headers.add("x-forwarded-for", "203.0.113.7, 10.0.0.1");
+    EXPECT_EQ(headers.combined("X-Forwarded-For").value_or(""), "198.51.100.99, 203.0.113.7, 10.0.0.1");
+    EXPECT_EQ(headers.combined("Host").value_or(""), "localhost");
+    EXPECT_FALSE(headers.combined("Forwarded"));
+}
+
 TEST(Headers, LookupIsCaseInsensitiveAndSetReplaces) {
     Headers h;
     h.add("Set-Cookie", "a=1");

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 using namespace caf::http;
 
 namespace {
@@ -40,4 +42,14 @@ TEST(Router, UnknownPathHasNoAllow) {
     auto match = router.find("GET", "/b");
     EXPECT_EQ(match.route, nullptr);
     EXPECT_TRUE(match.allow.empty());
+}
+
+TEST(Router, ALargeBodyRouteWithoutAnAdmissionIsAStartupError) {
+    // A route that accepts more than the server's limit must say who may send that much.
+    Router router;
+    EXPECT_THROW(router.add("POST", "/import", Execution::blocking, answering(200), LargeBody{1 << 20, {}}),
+                 std::invalid_argument);
+    router.add("POST", "/import", Execution::blocking, answering(200),
+               LargeBody{1 << 20, [](const Request&) -> std::optional<Response> { return std::nullopt; }});
+    EXPECT_EQ(router.find("POST", "/import").route->large_body.max_bytes, 1u << 20);
 }

@@ -22,6 +22,7 @@
 #include "oidc/backchannel_routes.hpp"
 #include "oidc/claims_source.hpp"
 #include "oidc/clients/client_registry.hpp"
+#include "oidc/jose/jws.hpp"
 #include "oidc/keys/signing_key_store.hpp"
 #include "oidc/provider_context.hpp"
 #include "storage/accounts.hpp"
@@ -36,6 +37,7 @@ namespace caf::oidc::test {
 inline const std::string issuer = "https://connect.caf.test";
 inline const std::string portal_secret = "portal:secret/with+special%chars";
 inline const std::string partner_secret = "partner-secret-0123456789";
+inline const std::string other_api_secret = "other-api-secret-0123456789";
 inline const std::string portal_redirect = "https://portal.caf.test/callback";
 inline const std::string mobile_redirect = "fr.caf.moncompte:/oauth2redirect";
 inline const std::string jwt_client_redirect = "https://jwt.caf.test/callback";
@@ -94,6 +96,7 @@ protected:
         auto partner = client_config("partner", "confidential", "client_secret_post", {"client_credentials"},
                                      {"caf_api.read", "caf_api.write"});
         partner.secret_sha256 = crypto::hex_encode(crypto::sha256(partner_secret));
+        partner.introspection_resources = {issuer};  // a resource server of the provider's APIs
 
         auto jwt_client = client_config("jwt-client", "confidential", "private_key_jwt", {"authorization_code"},
                                         {"openid", "profile"});
@@ -102,7 +105,12 @@ protected:
         jwt_client.jwks_file = tmp_.path() / "jwt-client.jwks.json";
         std::ofstream(*jwt_client.jwks_file) << nlohmann::json{{"keys", {public_jwk_of(client_key_).to_json()}}}.dump();
 
-        config_.clients = {portal, mobile, partner, jwt_client};
+        // Another partner with an API of its own: not a resource server of the provider's tokens.
+        auto other_api = client_config("other-api", "confidential", "client_secret_post", {"client_credentials"},
+                                       {"caf_api.read"});
+        other_api.secret_sha256 = crypto::hex_encode(crypto::sha256(other_api_secret));
+
+        config_.clients = {portal, mobile, partner, jwt_client, other_api};
         clients_ = std::make_unique<ClientRegistry>(ClientRegistry::from_config(config_));
 
         std::filesystem::create_directories(tmp_.path() / "templates");
@@ -194,6 +202,13 @@ protected:
         return nlohmann::json::parse(response.body, nullptr, false);
     }
     static std::string error_of(const http::Response& response) { return body(response).value("error", ""); }
+    // The payload of an ID token, once its signature is verified (an empty object otherwise).
+    nlohmann::json id_token_claims(const nlohmann::json& id_token) {
+        if (!id_token.is_string()) return nlohmann::json::object();
+        auto verified = jose::verify(id_token.get<std::string>(), keys_->jwks(clock_.now()), {jose::Algorithm::RS256});
+        EXPECT_TRUE(verified.has_value());
+        return verified ? nlohmann::json::parse(verified->payload) : nlohmann::json::object();
+    }
 
     std::vector<std::string> audit_actions() {
         std::vector<std::string> out;

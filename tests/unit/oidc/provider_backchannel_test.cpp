@@ -188,7 +188,22 @@ TEST_F(ClientAuthentication, PrivateKeyJwtAssertionAcceptedOnceOnly) {
               "invalid_client");
 }
 
-TEST_F(RefreshGrant, RefreshRotatesAndReuseRevokesTheFamily) {
+TEST_F(RefreshGrant, ByDefaultAnyReuseOfARotatedTokenRevokesTheFamilyAtOnce) {
+    // No grace by default: an attacker racing the client with a stolen token gets no window.
+    std::string first = body(redeem_portal_code(issue_code("portal", portal_redirect)))["refresh_token"];
+    auto rotated = portal_refresh(first);
+    ASSERT_EQ(rotated.status, 200) << rotated.body;
+    std::string second = body(rotated)["refresh_token"];
+    std::string access = body(rotated)["access_token"];
+
+    EXPECT_EQ(error_of(portal_refresh(first)), "invalid_grant");  // the same second
+    EXPECT_EQ(error_of(portal_refresh(second)), "invalid_grant") << "the successor is revoked too";
+    EXPECT_EQ(userinfo(access).status, 401);
+    EXPECT_TRUE(contains(audit_actions(), "oidc.refresh_token_reused"));
+}
+
+TEST_F(RefreshGrant, WithAGraceWindowARetryIsRefusedWithoutRevokingThenReuseRevokes) {
+    config_.oidc.refresh_reuse_grace = 10;
     auto tokens = body(redeem_portal_code(issue_code("portal", portal_redirect)));
     std::string first = tokens["refresh_token"];
 
@@ -322,24 +337,54 @@ TEST_F(IssuedTokens, IdTokenHasEveryRequiredClaim) {
     EXPECT_EQ(claims["sid"], "sid-of-the-session");
     auto digest = crypto::sha256(tokens["access_token"].get<std::string>());
     EXPECT_EQ(claims["at_hash"], crypto::base64url_encode(digest.substr(0, 16)));
-    EXPECT_EQ(claims["given_name"], "Marie");
-    EXPECT_EQ(claims["email"], "marie@example.fr");
-    EXPECT_FALSE(claims.contains("phone_number"));
-    EXPECT_FALSE(claims.contains("caf_nir"));
+    // Personal data stays at userinfo unless the client asked for it with the claims parameter:
+    // an ID token travels in id_token_hint URLs and lands in proxy logs.
+    for (const char* personal : {"given_name", "family_name", "email", "email_verified", "phone_number", "caf_nir"})
+        EXPECT_FALSE(claims.contains(personal)) << personal;
 }
 
-TEST_F(IssuedTokens, NirOnlyForClientsConfiguredForIt) {
-    auto response = call("POST", "/token",
-                         {{"grant_type", "authorization_code"},
-                          {"code", issue_code("jwt-client", jwt_client_redirect, {{"scope", "openid profile"}})},
-                          {"redirect_uri", jwt_client_redirect},
-                          {"client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
-                          {"client_assertion", client_assertion()}});
-    ASSERT_EQ(response.status, 200) << response.body;
-    auto id_token = jose::verify(body(response)["id_token"].get<std::string>(), keys_->jwks(clock_.now()),
-                                 {jose::Algorithm::RS256});
-    ASSERT_TRUE(id_token.has_value());
-    EXPECT_EQ(nlohmann::json::parse(id_token->payload)["caf_nir"], "2840775123456");
+TEST_F(IssuedTokens, IdTokenCarriesThePersonalClaimsAskedWithTheClaimsParameterWithinTheScope) {
+    // As /authorize stores {"id_token": {"given_name": null, "phone_number": null}} for a grant of
+    // "openid profile email": phone_number is outside the grant.
+    auto tokens = body(redeem_portal_code(
+        issue_code("portal", portal_redirect, {{"id_token_claims", {"given_name", "phone_number"}}})));
+    auto claims = id_token_claims(tokens["id_token"]);
+    EXPECT_EQ(claims["given_name"], "Marie");
+    EXPECT_FALSE(claims.contains("family_name"));
+    EXPECT_FALSE(claims.contains("email"));
+    EXPECT_FALSE(claims.contains("phone_number"));
+    EXPECT_EQ(body(userinfo(tokens["access_token"]))["family_name"], "Curie") << "userinfo still has all of the scope";
+}
+
+TEST_F(IssuedTokens, NirNeverInTheIdTokenAndAtUserinfoOnlyUnderTheCafNirScope) {
+    auto redeem = [&](const std::string& scope, nlohmann::json extra = nlohmann::json::object()) {
+        extra["scope"] = scope;
+        auto response = call("POST", "/token",
+                             {{"grant_type", "authorization_code"},
+                              {"code", issue_code("jwt-client", jwt_client_redirect, extra)},
+                              {"redirect_uri", jwt_client_redirect},
+                              {"client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
+                              {"client_assertion", client_assertion()}});
+        EXPECT_EQ(response.status, 200) << response.body;
+        return body(response);
+    };
+    // A client allowed the NIR, without the scope: no NIR anywhere.
+    auto without = redeem("openid profile");
+    EXPECT_FALSE(id_token_claims(without["id_token"]).contains("caf_nir"));
+    EXPECT_FALSE(body(userinfo(without["access_token"])).contains("caf_nir"));
+    // With the scope, and even asked with the claims parameter: at userinfo only.
+    auto with = redeem("openid profile caf_nir", {{"id_token_claims", {"caf_nir", "given_name"}}});
+    auto id_token = id_token_claims(with["id_token"]);
+    EXPECT_FALSE(id_token.contains("caf_nir"));
+    EXPECT_EQ(id_token["given_name"], "Marie");
+    EXPECT_EQ(body(userinfo(with["access_token"]))["caf_nir"], "2840775123456");
+}
+
+TEST_F(IssuedTokens, NirNotReleasedToAClientNotAllowedItEvenWithTheScope) {
+    // The portal is not allowed the NIR: a grant naming caf_nir (which /authorize would refuse)
+    // still releases nothing.
+    auto tokens = body(redeem_portal_code(issue_code("portal", portal_redirect, {{"scope", "openid caf_nir"}})));
+    EXPECT_FALSE(body(userinfo(tokens["access_token"])).contains("caf_nir"));
 }
 
 TEST_F(IssuedTokens, AccessTokenIsAtJwtVerifiableWithJwks) {
@@ -405,6 +450,27 @@ TEST_F(Userinfo, AlgNoneAccessTokenRefusedAtUserinfo) {
     ASSERT_TRUE(forged.has_value());
     EXPECT_EQ(userinfo(*forged).status, 401);
     EXPECT_EQ(userinfo(access).status, 200);
+}
+
+TEST_F(Introspection, AClientThatIsNeitherTheTokensNorAResourceServerOfItsAudienceLearnsNothing) {
+    std::string access = body(redeem_portal_code(issue_code("portal", portal_redirect)))["access_token"];
+    auto other = [&](const std::string& token) {
+        return call("POST", "/introspect", {{"token", token}, {"client_id", "other-api"}, {"client_secret", other_api_secret}});
+    };
+    auto answer = other(access);
+    EXPECT_EQ(answer.status, 200);
+    EXPECT_EQ(body(answer), (nlohmann::json{{"active", false}})) << "RFC 7662 §2.2: no detail to a stranger";
+
+    // The token's own client, and a resource server of its audience (the issuer), do see it.
+    auto own = call("POST", "/introspect", {{"token", access}}, {{"Authorization", basic("portal", portal_secret)}});
+    EXPECT_EQ(body(own)["active"], true);
+    EXPECT_EQ(body(partner_call("/introspect", {{"token", access}}))["active"], true);
+
+    // Its own client_credentials token stays introspectable to itself.
+    std::string mine = body(call("POST", "/token", {{"grant_type", "client_credentials"}, {"client_id", "other-api"},
+                                                    {"client_secret", other_api_secret}}))["access_token"];
+    EXPECT_EQ(body(other(mine))["active"], true);
+    EXPECT_EQ(body(partner_call("/introspect", {{"token", mine}}))["active"], true);
 }
 
 TEST_F(Introspection, IntrospectionOfActiveExpiredRevokedAndUnknown) {

@@ -126,6 +126,8 @@ TEST_F(Discovery, DocumentNamesTheIssuerExactlyAndEveryEndpoint) {
     EXPECT_TRUE(contains(doc["revocation_endpoint_auth_methods_supported"], "private_key_jwt"));
     EXPECT_TRUE(contains(doc["scopes_supported"], "offline_access"));
     EXPECT_TRUE(contains(doc["scopes_supported"], "caf_api.read"));
+    EXPECT_TRUE(contains(doc["scopes_supported"], "caf_nir"));
+    EXPECT_EQ(doc["claims_parameter_supported"], true);
     EXPECT_TRUE(contains(doc["grant_types_supported"], "client_credentials"));
 }
 
@@ -247,6 +249,25 @@ TEST_F(Authorize, ScopeWithoutOpenidIsInvalidScope) {
 
 TEST_F(Authorize, ScopeTheClientIsNotRegisteredForIsInvalidScope) {
     EXPECT_EQ(authorize_redirect(portal_request({{"scope", "openid caf_api.read"}})).param("error"), "invalid_scope");
+}
+
+TEST_F(Authorize, CafNirScopeFromAClientNotAllowedTheNirIsInvalidScope) {
+    EXPECT_EQ(authorize_redirect(portal_request({{"scope", "openid caf_nir"}})).param("error"), "invalid_scope");
+}
+
+TEST_F(Authorize, MalformedClaimsParameterIsInvalidRequest) {
+    for (const char* claims : {"not json", "[1]", R"({"id_token": ["given_name"]})"})
+        EXPECT_EQ(authorize_redirect(portal_request({{"claims", claims}})).param("error"), "invalid_request") << claims;
+}
+
+TEST_F(Authorize, ClaimsAskedForTheIdTokenAreKeptInTheCode) {
+    auto account = create_account();
+    auto id = start_login(portal_request({{"claims", R"({"id_token": {"given_name": null, "email": {"essential": true}},
+                                                         "userinfo": {"birthdate": null}})"}}));
+    auto session = open_session(account, now());
+    complete_interaction(id, account, session, now() - 5);
+    auto code = parse_location(resume(id, session_cookie(session)).headers.get("Location").value_or("")).param("code");
+    EXPECT_EQ(stored_code(code).payload["id_token_claims"], nlohmann::json({"email", "given_name"}));
 }
 
 TEST_F(Authorize, PlainPkceIsRefused) {
@@ -536,6 +557,12 @@ TEST_F(Consent, ThirdPartyClientGetsAFrenchPageListingTheData) {
     EXPECT_NE(page.body.find("Autoriser"), std::string::npos);
     EXPECT_NE(page.body.find("Refuser"), std::string::npos);
     EXPECT_NE(page.body.find(csrf_token(consent_csrf_purpose)), std::string::npos);
+}
+
+TEST_F(Consent, TheNirIsNamedOnTheConsentPage) {
+    const auto items = consent_descriptions({"openid", "caf_nir"});
+    ASSERT_EQ(items.size(), 2u);
+    EXPECT_EQ(items[1], "votre numéro de sécurité sociale (NIR)");
 }
 
 TEST_F(Consent, PromptConsentAsksEvenAFirstPartyClientWithASession) {
