@@ -29,6 +29,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "server/request_conversion.hpp"
 #include "server/request_id.hpp"
 
 namespace caf::server {
@@ -231,20 +232,6 @@ private:
     static bool expects_continue(const bhttp::request<bhttp::string_body>& message) {
         const auto expect = message[bhttp::field::expect];
         return expect.size() == 12 && beast::iequals(expect, "100-continue");
-    }
-
-    static http::Request to_request(bhttp::request<bhttp::string_body> message) {
-        http::Request request;
-        request.method = std::string(message.method_string());
-        request.target = std::string(message.target());
-        const auto question = request.target.find('?');
-        request.path = request.target.substr(0, question);
-        if (question != std::string::npos) request.query = request.target.substr(question + 1);
-        for (const auto& field : message) {
-            request.headers.add(std::string(field.name_string()), std::string(field.value()));
-        }
-        request.body = std::move(message.body());
-        return request;
     }
 
     // Adds the server's headers, writes, then counts and logs the exchange.
