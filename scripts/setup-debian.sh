@@ -16,6 +16,9 @@ command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
 if [[ "${1:-}" == "--tests" ]]; then
   packages+=(libgtest-dev libgmock-dev libbenchmark-dev mariadb-server chromium python3-aiosmtpd wrk curl)
+  # The fuzz targets (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes;
+  # llvm-14 for llvm-symbolizer (readable stacks) and corpus coverage reports.
+  packages+=(clang-14 libclang-rt-14-dev llvm-14)
 fi
 
 missing=()

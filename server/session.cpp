@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "server/request_conversion.hpp"
 #include "server/request_id.hpp"
 
 namespace caf::server {
@@ -305,15 +306,7 @@ private:
 
     // The request as far as its header goes, with who sent it; the body comes later.
     http::Request request_head(const bhttp::request<bhttp::string_body>& message) const {
-        http::Request request;
-        request.method = std::string(message.method_string());
-        request.target = std::string(message.target());
-        const auto question = request.target.find('?');
-        request.path = request.target.substr(0, question);
-        if (question != std::string::npos) request.query = request.target.substr(question + 1);
-        for (const auto& field : message) {
-            request.headers.add(std::string(field.name_string()), std::string(field.value()));
-        }
+        http::Request request = to_request_head(message);
         // Every line of a forwarding header counts: a proxy that appends its own line leaves the
         // client's first.
         const auto client = context_.proxies.resolve(peer_, request.headers.combined("X-Forwarded-For"),

@@ -10,12 +10,9 @@
 #include <vector>
 
 #include "storage/database.hpp"
+#include "storage/member_role.hpp"
 
 namespace caf::storage {
-
-enum class MemberRole { allocataire, conjoint, enfant, autre };
-std::string_view to_string(MemberRole role) noexcept;
-std::optional<MemberRole> member_role_from_string(std::string_view text) noexcept;
 
 struct Dossier {
     std::string number;  // allocataire number

@@ -38,7 +38,7 @@ nlohmann::json to_json(const PersonRecord& p) {
 }
 
 expected<PersonRecord, std::string> person_from_json(const nlohmann::json& json) {
-    if (!json.is_object()) return unexpected(std::string("expected an object"));
+    if (!json.is_object()) return unexpected{std::string("expected an object")};
     PersonRecord p;
     auto text = [&](const char* key, std::string& out, bool required) -> std::optional<std::string> {
         auto it = json.find(key);
@@ -58,20 +58,20 @@ expected<PersonRecord, std::string> person_from_json(const nlohmann::json& json)
                                       {"birth_date", &p.birth_date, true},
                                       {"birth_place", &p.birth_place, false},
                                       {"birth_country", &p.birth_country, false}}) {
-        if (auto error = text(key, *out, required)) return unexpected(*error);
+        if (auto error = text(key, *out, required)) return unexpected{*error};
     }
     if (p.civilite != "Madame" && p.civilite != "Monsieur")
-        return unexpected(std::string("civilite must be \"Madame\" or \"Monsieur\""));
-    if (!is_iso_date(p.birth_date)) return unexpected(std::string("birth_date must be YYYY-MM-DD"));
+        return unexpected{std::string("civilite must be \"Madame\" or \"Monsieur\"")};
+    if (!is_iso_date(p.birth_date)) return unexpected{std::string("birth_date must be YYYY-MM-DD")};
     if (p.birth_country.empty()) p.birth_country = "99100";
     if (p.birth_country.size() != 5 || !p.birth_country.starts_with("99") ||
         p.birth_country.find_first_not_of("0123456789") != std::string::npos)
-        return unexpected(std::string("birth_country must be an INSEE country code 99XXX"));
+        return unexpected{std::string("birth_country must be an INSEE country code 99XXX")};
     if (!p.born_abroad()) {
         bool commune = p.birth_place.size() == 5 &&
                        (p.birth_place.starts_with("2A") || p.birth_place.starts_with("2B") ||
                         p.birth_place.find_first_not_of("0123456789") == std::string::npos);
-        if (!commune) return unexpected(std::string("birth_place must be an INSEE commune code when born in France"));
+        if (!commune) return unexpected{std::string("birth_place must be an INSEE commune code when born in France")};
     }
     return p;
 }

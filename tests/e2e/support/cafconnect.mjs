@@ -9,7 +9,8 @@
 //   });
 //   caf.issuer; caf.url; caf.port; caf.dir; caf.outbox; caf.stderr(); await caf.stop();
 //
-// The binary is $CAFCONNECT_BINARY (CTest sets it), else build/cafconnect, else build-e2e/cafconnect.
+// The binary is $CAFCONNECT_BINARY (CTest sets it), else build/cafconnect (scripts/build.sh), else
+// build-sanitize/cafconnect (scripts/test.sh), else build-e2e/cafconnect.
 
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -21,7 +22,7 @@ import { freePort, repoRoot, startProcess } from './processes.mjs';
 /** Path of the cafconnect binary to test. */
 export function cafconnectBinary() {
   if (process.env.CAFCONNECT_BINARY) return resolve(process.env.CAFCONNECT_BINARY);
-  for (const candidate of ['build/cafconnect', 'build-e2e/cafconnect']) {
+  for (const candidate of ['build/cafconnect', 'build-sanitize/cafconnect', 'build-e2e/cafconnect']) {
     const path = join(repoRoot, candidate);
     if (existsSync(path)) return path;
   }

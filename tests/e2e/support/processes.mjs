@@ -53,7 +53,8 @@ export function startProcess(command, args = [], options = {}) {
   const stop = async (signal = 'SIGTERM') => {
     if (exited) return;
     child.kill(signal);
-    const timer = setTimeout(() => { if (!exited) child.kill('SIGKILL'); }, 5_000);
+    // A sanitized build (scripts/test.sh) runs LeakSanitizer as it exits, which takes a moment.
+    const timer = setTimeout(() => { if (!exited) child.kill('SIGKILL'); }, 15_000);
     await exitPromise;
     clearTimeout(timer);
   };

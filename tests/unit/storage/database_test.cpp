@@ -19,7 +19,8 @@ TYPED_TEST(DatabaseTest, ValuesRoundTripWithTheirTypes) {
                           "k {key} NULL, b {blob} NULL){table}",
                           c.dialect()));
     });
-    const std::string binary("\x00\xff\xfe\x80 zero\x00byte", 15);
+    // "\x00" "byte" apart: "\x00b" would be one hex escape (a vertical tab), not a NUL then 'b'.
+    const std::string binary("\x00\xff\xfe\x80 zero\x00" "byte", 14);
     const std::string text = "Zohra TADJ — é à ç 日本 🙂";
     db.transaction([&](Connection& c) {
         c.exec("INSERT INTO value_probe (i, r, t, k, b) VALUES (?, ?, ?, ?, ?)",
