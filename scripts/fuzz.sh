@@ -47,6 +47,7 @@ for target in "${targets[@]}"; do
     grep -E -A30 '^==[0-9]+==ERROR|invariant failed|runtime error|SUMMARY' "$log" | head -60 >&2 || true
   fi
 done
+echo "fuzz: $(( ${#targets[@]} - ${#failed[@]} )) passed, ${#failed[@]} failed"
 if (( ${#failed[@]} )); then
   echo "fuzz: failures in ${failed[*]} (inputs in build-fuzz/artifacts/, logs in build-fuzz/<target>.log)" >&2
   exit 1

@@ -24,7 +24,7 @@ rm -rf "$reports" && mkdir -p "$reports"
 export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=1:print_stacktrace=1:strict_string_checks=1:check_initialization_order=1:strict_init_order=1:log_path=$reports/asan"
 export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1:log_path=$reports/ubsan"
 status=0
-(cd build-sanitize && ctest --output-on-failure --timeout 600 -j"$(nproc)") || status=$?
+(cd build-sanitize && ctest --output-on-failure --timeout 600 -j"$(nproc)") 2>&1 | tee build-sanitize/ctest.log || status=$?
 if compgen -G "$reports/*" >/dev/null; then
   echo "sanitizer reports:" >&2
   for report in "$reports"/*; do echo "== $report" >&2; cat "$report" >&2; done
@@ -36,3 +36,9 @@ unset ASAN_OPTIONS UBSAN_OPTIONS
 # A short run of every fuzz target from its seed corpus: the corpus still passes, and a few
 # seconds of mutation each (scripts/fuzz.sh 600 for a real run).
 scripts/fuzz.sh 12
+
+# The closing line of the whole run (the fuzz figures print after CTest's own summary).
+summary=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests failed out of [0-9]+' build-sanitize/ctest.log | tail -1)
+total=$(sed -E 's/.* out of ([0-9]+).*/\1/' <<<"$summary")
+failed=$(sed -E 's/.*passed, ([0-9]+) tests failed.*/\1/' <<<"$summary")
+echo "tests: $(( total - failed )) passed, $failed failed"
