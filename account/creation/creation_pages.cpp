@@ -251,6 +251,15 @@ http::Params shown_again(const http::Params& form) {
     return out;
 }
 
+// 429 with "Trop de demandes…" on the page and Retry-After.
+http::Response too_many_requests(const http::Request& request, CreationContext& ctx, const LoadedDraft& loaded,
+                                 Feedback& feedback, std::int64_t retry_after) {
+    feedback.alert = wait_message(retry_after);
+    auto response = render(request, ctx, loaded, feedback, 429);
+    response.headers.set("Retry-After", std::to_string(retry_after));
+    return response;
+}
+
 http::Response submit_civil_status(const http::Request& request, CreationContext& ctx, LoadedDraft& loaded,
                                    const http::Params& form) {
     auto& actx = ctx.account;
@@ -295,12 +304,8 @@ http::Response submit_civil_status(const http::Request& request, CreationContext
     auto by_address = storage::RateLimits(actx.db).hit("creation-civil-ip:" + address_key(request),
                                                        to_unix_seconds(now), limits.window_seconds,
                                                        limits.civil_status_per_address);
-    if (!by_address.allowed) {
-        feedback.alert = wait_message(by_address.retry_after);
-        auto response = render(request, ctx, loaded, feedback, 429);
-        response.headers.set("Retry-After", std::to_string(std::max<std::int64_t>(by_address.retry_after, 1)));
-        return response;
-    }
+    if (!by_address.allowed)
+        return too_many_requests(request, ctx, loaded, feedback, std::max<std::int64_t>(by_address.retry_after, 1));
     if (entry->nir && nir_has_account(actx.db, actx.protector, *entry->nir))
         return nir_taken_page(ctx, loaded.draft.interaction_id, 409);
 
@@ -441,13 +446,15 @@ http::Response submit_contact(const http::Request& request, CreationContext& ctx
             contact = *checked;
         }
         // Per address and per destination, whatever the draft: a new draft must not buy new
-        // sends (SMS pumping, mail bombing). The destination is keyed like any contact lookup.
-        if (auto wait = code_send_refusal(request, ctx, *contact, now)) {
-            feedback.alert = wait_message(*wait);
-            if (!resend) feedback.values = shown_again(form);
-            auto response = render(request, ctx, loaded, feedback, 429);
-            response.headers.set("Retry-After", std::to_string(*wait));
-            return response;
+        // sends (SMS pumping, mail bombing). The destination is keyed like any contact lookup. A
+        // resend the code service refuses anyway (too soon) is not counted: it sends nothing.
+        const bool refused_anyway =
+            resend && actx.codes->resend_refusal(*d.code_id, contact_code_purpose, subject, now).has_value();
+        if (!refused_anyway) {
+            if (auto wait = code_send_refusal(request, ctx, *contact, now)) {
+                if (!resend) feedback.values = shown_again(form);
+                return too_many_requests(request, ctx, loaded, feedback, *wait);
+            }
         }
         std::optional<SendOutcome> outcome;
         actx.db.transaction([&](storage::Connection& c) {

@@ -68,6 +68,15 @@ protected:
         ASSERT_EQ(valid.status, 303) << valid.body;
     }
 
+    // A new draft with Jean's état civil, up to "Envoyer le code" to `email`.
+    http::Response send_in_new_draft(const std::string& email) {
+        begin();
+        EXPECT_EQ(civil(jean_civil_status()).status, 303);
+        EXPECT_EQ(stage("piece-identite", {{"action", "continuer"}}).status, 303);
+        return stage("coordonnees",
+                     {{"action", "envoyer"}, {"canal", "email"}, {"email", email}, {"email_confirmation", email}});
+    }
+
     http::Response choose_password(const std::string& password = new_password) {
         return stage("mot-de-passe", {{"nouveau_mot_de_passe", password}, {"confirmation", password}, {"accepte_cgu", "1"}});
     }

@@ -411,22 +411,26 @@ TEST_F(CreationTest, StepOneFromOneAddressIsLimitedPerHour) {
 // across drafts, per destination and per address.
 TEST_F(CreationTest, CodesToOneDestinationAreLimitedAcrossDrafts) {
     const auto limit = CreationLimits{}.codes_per_destination;
-    auto send_to = [&](const std::string& email) {
-        begin();
-        EXPECT_EQ(civil(jean_civil_status()).status, 303);
-        EXPECT_EQ(stage("piece-identite", {{"action", "continuer"}}).status, 303);
-        return stage("coordonnees", {{"action", "envoyer"}, {"canal", "email"}, {"email", email},
-                                     {"email_confirmation", email}});
-    };
-    for (std::int64_t i = 0; i < limit; ++i) ASSERT_EQ(send_to("victime@example.test").status, 303) << i;
+    for (std::int64_t i = 0; i < limit; ++i) ASSERT_EQ(send_in_new_draft("victime@example.test").status, 303) << i;
     EXPECT_EQ(take_queued().size(), static_cast<std::size_t>(limit));
-    auto refused = send_to("victime@example.test");
+    auto refused = send_in_new_draft("victime@example.test");
     EXPECT_EQ(refused.status, 429);
     EXPECT_TRUE(has(refused, "Trop de demandes. Pour votre sécurité, réessayez dans"));
     EXPECT_TRUE(take_queued().empty()) << "nothing sent";
     // Another destination from the same address still gets its code.
-    EXPECT_EQ(send_to("autre@example.test").status, 303);
+    EXPECT_EQ(send_in_new_draft("autre@example.test").status, 303);
     EXPECT_EQ(take_queued().size(), 1u);
+}
+
+TEST_F(CreationTest, ARefusedTooSoonResendDoesNotSpendTheDestinationsBudget) {
+    const auto limit = CreationLimits{}.codes_per_destination;
+    ASSERT_EQ(send_in_new_draft("jean.dupont@example.test").status, 303);
+    for (int i = 0; i < 10; ++i) {
+        auto too_soon = stage("coordonnees", {{"action", "nouveau-code"}});
+        EXPECT_EQ(too_soon.status, 429);
+        EXPECT_FALSE(has(too_soon, "Trop de demandes. Pour votre sécurité")) << "the code service's own answer";
+    }
+    for (std::int64_t i = 1; i < limit; ++i) EXPECT_EQ(send_in_new_draft("jean.dupont@example.test").status, 303) << i;
 }
 
 TEST_F(CreationTest, CodesFromOneAddressAreLimitedAcrossDrafts) {
