@@ -36,6 +36,9 @@ CleanupReport purge_expired(Database& db, std::int64_t now, const CleanupRetenti
     report.rate_limits = purge([&](Connection& c) { return rate_limits.delete_stale(c, now - retention.rate_limits); });
     ClientAssertions client_assertions(db);
     report.client_assertion_jtis = purge([&](Connection& c) { return client_assertions.delete_expired(c, now); });
+    report.health_probes = purge([&](Connection& c) {
+        return c.exec("DELETE FROM health_probes WHERE probed_at < ?", {now - retention.health_probes});
+    });
     return report;
 }
 

@@ -17,6 +17,8 @@ struct CleanupRetention {
     // A rate-limit bucket is dropped once its window started this long ago: longer than the
     // longest window in use.
     std::int64_t rate_limits = 24 * 3600;
+    // The health row of a node that stopped without removing it (kill -9).
+    std::int64_t health_probes = 3600;
 };
 
 // Rows deleted per table.
@@ -30,10 +32,11 @@ struct CleanupReport {
     std::int64_t drafts = 0;
     std::int64_t rate_limits = 0;
     std::int64_t client_assertion_jtis = 0;
+    std::int64_t health_probes = 0;
 
     std::int64_t total() const noexcept {
         return interactions + authorization_codes + sessions + refresh_tokens + access_tokens + verification_codes +
-               drafts + rate_limits + client_assertion_jtis;
+               drafts + rate_limits + client_assertion_jtis + health_probes;
     }
 };
 

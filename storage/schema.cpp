@@ -269,6 +269,14 @@ R"(CREATE TABLE IF NOT EXISTS client_assertion_jtis (
 "ALTER TABLE accounts ADD COLUMN {if_not_exists}recovery_lookup {key} NULL",
 "CREATE INDEX {if_not_exists}accounts_recovery ON accounts (recovery_lookup)",
         }},
+        // The readiness probe's write (storage/store_health.hpp): one row per running node, so
+        // two nodes of a Galera cluster never certify against each other.
+        {10, "store health probes", {
+R"(CREATE TABLE IF NOT EXISTS health_probes (
+    node {str} NOT NULL PRIMARY KEY,
+    probed_at {int} NOT NULL
+){table})",
+        }},
     };
     return all;
 }
