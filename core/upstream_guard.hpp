@@ -48,6 +48,19 @@ public:
 
     expected<Permit, Refusal> enter(TimePoint now);
 
+    // One call under a permit: `refused(Refusal)` is the result when no call may be made, and
+    // `is_outage(result)` says whether the result counts as the upstream failing (no answer, a
+    // 5xx) rather than answering (even with a refusal).
+    template <class Call, class Refused, class IsOutage>
+    auto run(const Clock& clock, Call&& call, Refused&& refused, IsOutage&& is_outage) -> decltype(call()) {
+        auto permit = enter(clock.now());
+        if (!permit) return refused(permit.error());
+        auto result = call();
+        if (is_outage(result)) permit->failed(clock.now());
+        else permit->succeeded();
+        return result;
+    }
+
     const Settings& settings() const { return settings_; }
 
 private:

@@ -1,20 +1,20 @@
 #include "providers/guarded_fetcher.hpp"
 
+#include <utility>
+
 namespace caf::providers {
 
 template <class Call>
 expected<HttpReply, FetchError> GuardedFetcher::guarded(Call&& call) {
-    auto permit = guard_.enter(clock_.now());
-    if (!permit) {
-        return unexpected<FetchError>{FetchError{permit.error() == UpstreamGuard::Refusal::busy
-                                                     ? "upstream busy: too many calls under way"
-                                                     : "upstream unavailable: it failed lately"}};
-    }
-    auto reply = call();
-    // A 4xx is an answer (a refused code, a bad request); no answer or a 5xx is an outage.
-    if (!reply || reply->status >= 500) permit->failed(clock_.now());
-    else permit->succeeded();
-    return reply;
+    return guard_.run(
+        clock_, std::forward<Call>(call),
+        [](UpstreamGuard::Refusal refusal) -> expected<HttpReply, FetchError> {
+            return unexpected<FetchError>{FetchError{refusal == UpstreamGuard::Refusal::busy
+                                                         ? "upstream busy: too many calls under way"
+                                                         : "upstream unavailable: it failed lately"}};
+        },
+        // A 4xx is an answer (a refused code, a bad request); no answer or a 5xx is an outage.
+        [](const expected<HttpReply, FetchError>& reply) { return !reply || reply->status >= 500; });
 }
 
 expected<HttpReply, FetchError> GuardedFetcher::get(const std::string& url, const HeaderList& headers,

@@ -2,6 +2,7 @@
 #include "server/application.hpp"
 
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <filesystem>
 #include <optional>
@@ -44,6 +45,7 @@
 #include "oidc/resource/api_caller_authentication.hpp"
 #include "server/access_log.hpp"
 #include "server/event_log.hpp"
+#include "server/failure_responder.hpp"
 #include "server/periodic_tasks.hpp"
 #include "server/server.hpp"
 #include "storage/audit_log.hpp"
@@ -51,6 +53,7 @@
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
 #include "storage/notifications.hpp"
+#include "storage/store_health.hpp"
 
 namespace caf::server {
 namespace {
@@ -136,6 +139,24 @@ void import_demo_accounts(const config::Config& config, storage::Database& db,
                 " already there, " + std::to_string(report.failures.size()) + " refused");
 }
 
+// Every connection is a descriptor: raise the soft limit towards the hard one so that
+// max_connections can be reached (the systemd unit sets LimitNOFILE; a shell often gives 1024).
+void raise_descriptor_limit(const config::Config& config, spdlog::logger& events) {
+    // Connections, the store's pool, log files, keys, outgoing calls.
+    const rlim_t wanted = rlim_t(config.server.limits.max_connections) + 1024;
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted) return;
+    const rlim_t soft = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+    if (soft > limit.rlim_cur) {
+        limit.rlim_cur = soft;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+    if (soft < wanted)
+        events.warn("open files limited to {} (hard limit): fewer than server.limits.max_connections = {} "
+                    "connections can be held; raise LimitNOFILE",
+                    soft, config.server.limits.max_connections);
+}
+
 }  // namespace
 
 std::unique_ptr<oidc::keys::SigningKeyStore> open_signing_keys(const config::Config& config) {
@@ -152,6 +173,7 @@ int run_server(const config::Config& config) {
     Logging logging;
     logging.events = events;
     if (config.log.access_log != "off") logging.access = make_access_logger(config.log.access_log);
+    raise_descriptor_limit(config, *events);
 
     auto db = open_store(config);
     auto data_keys = config::load_data_keys(config.security.data_keys_file, config.security.generate_missing);
@@ -170,8 +192,13 @@ int run_server(const config::Config& config) {
                                             account::captcha_config(config));
     std::optional<account::ExternalCaptcha> external_captcha;
     if (config.captcha.provider == "external")
-        external_captcha.emplace(account::ExternalCaptchaSettings{config.captcha.service_url, config.captcha.service_token,
-                                                                  std::chrono::milliseconds(config.captcha.timeout_ms)});
+        external_captcha.emplace(
+            account::ExternalCaptchaSettings{
+                config.captcha.service_url, config.captcha.service_token,
+                std::chrono::milliseconds(config.captcha.timeout_ms),
+                // A hung service holds at most half the workers, like an upstream provider.
+                UpstreamGuard::Settings{std::max(1u, config.workers.threads / 2), 1, std::chrono::seconds(30)}},
+            clock);
     account::CaptchaProvider& captcha =
         external_captcha ? static_cast<account::CaptchaProvider&>(*external_captcha) : builtin_captcha;
     account::VerificationCodeService codes(*db, crypto::hmac_sha256(data_keys.lookup, "caf-connect verification codes"),
@@ -216,7 +243,7 @@ int run_server(const config::Config& config) {
     storage::Notifications notification_queue(*db);
     storage::AuditLog audit_log(*db);
     account::NotificationTemplates notification_templates(config.server.templates_root);
-    auto transports = account::make_notification_transports(config.notifications, random);
+    auto transports = account::make_notification_transports(config.notifications, random, clock);
     account::DispatcherSettings dispatch_settings;
     dispatch_settings.retry = account::retry_policy(config.notifications);
     // Events and errors carry ids, channels and templates only, never a recipient or a code.
@@ -239,7 +266,22 @@ int run_server(const config::Config& config) {
     auto options = server_options(config);
     // The external captcha's images come from its own origin.
     if (external_captcha) options.content_security_policy += "; img-src 'self' " + external_captcha->origin();
-    Server server(options, routes, [&db] { return db->ping(); }, logging);
+    // Readiness: a probe on a connection of its own writes this node's health row every half
+    // second; /readyz reads the result (storage/store_health.hpp).
+    auto probe_db = storage::open_database(config.store.url, 1);
+    probe_db->set_max_attempts(1);
+    storage::StoreHealth store_health(*probe_db, "node-" + random_token(random, 9), std::chrono::milliseconds(2000),
+                                      [&events](std::string_view event, std::string_view detail) {
+                                          if (event == "store.available") events->warn("{} {}", event, detail);
+                                          else events->error("{} {}", event, detail);
+                                      });
+    store_health.probe(to_unix_seconds(clock.now()));
+    PeriodicTasks health_probe(events);
+    health_probe.add("store health probe", std::chrono::milliseconds(500),
+                     [&store_health, &clock] { store_health.probe(to_unix_seconds(clock.now())); });
+    health_probe.start();
+    Server server(options, routes, [&store_health] { return store_health.ready(); }, logging,
+                  make_failure_responder(pages, std::chrono::seconds(5)));
     PeriodicTasks housekeeping(events);
     // `cafconnect keys rotate` runs in another process: every node picks the new key up.
     housekeeping.add("reload signing keys", std::chrono::seconds(30), [&keys] { keys->reload(); });
@@ -258,6 +300,8 @@ int run_server(const config::Config& config) {
     events->info("Caf Connect listening on " + scheme + "://" + config.server.listen.host + ":" +
                  std::to_string(server.port()) + " (issuer " + config.server.issuer + ")");
     int code = server.run_until_signal();
+    health_probe.stop();
+    store_health.forget();
     events->info("Caf Connect stopped");
     return code;
 }

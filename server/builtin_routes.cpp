@@ -1,5 +1,5 @@
-// Health and metrics are inline (cheap, and they must answer even when the pool is saturated);
-// readiness is blocking because the probe may ping the database.
+// Health, readiness and metrics are inline: cheap, and they must answer even when the pool is
+// saturated or the store hangs (readiness reads a state a background probe keeps).
 #include "server/builtin_routes.hpp"
 
 #include <string_view>
@@ -11,14 +11,17 @@ http::Router make_builtin_routes(const Metrics& metrics, const WorkerPool& pool,
     http::Router router;
     router.add("GET", "/healthz", http::Execution::inline_cpu,
                [](const http::Request&) { return http::Response::text(200, "ok\n"); });
-    router.add("GET", "/readyz", http::Execution::blocking, [ready = std::move(ready)](const http::Request&) {
+    router.add("GET", "/readyz", http::Execution::inline_cpu, [ready = std::move(ready)](const http::Request&) {
         bool is_ready = false;
         try {
             is_ready = !ready || ready();
         } catch (...) {
             is_ready = false;  // a probe that throws means "not ready", not a 500
         }
-        return is_ready ? http::Response::text(200, "ready\n") : http::Response::text(503, "not ready\n");
+        if (is_ready) return http::Response::text(200, "ready\n");
+        auto response = http::Response::text(503, "not ready\n");
+        response.headers.set("Retry-After", "1");
+        return response;
     });
     router.add("GET", "/metrics", http::Execution::inline_cpu, [&metrics, &pool](const http::Request&) {
         http::Response response;

@@ -1,5 +1,6 @@
 // The routes every node serves whatever the application: /healthz (the process answers),
-// /readyz (the application's readiness probe, run on the pool because it may touch the store),
+// /readyz (the application's readiness state, answered inline: it must answer while the pool is
+// full or the store hangs),
 // /metrics and /static/*.
 #pragma once
 
@@ -13,7 +14,7 @@
 
 namespace caf::server {
 
-using ReadinessProbe = std::function<bool()>;
+using ReadinessProbe = std::function<bool()>;  // see server.hpp
 
 // `static_files` may be null (no static root configured). The references must outlive the router.
 http::Router make_builtin_routes(const Metrics& metrics, const WorkerPool& pool, ReadinessProbe ready,

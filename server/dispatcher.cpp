@@ -58,12 +58,14 @@ http::Response error_response(int status) {
 }
 
 Dispatcher::Dispatcher(const http::Router& builtins, const http::Router& application, WorkerPool& pool,
-                       std::chrono::seconds retry_after, std::shared_ptr<spdlog::logger> events)
+                       std::chrono::seconds retry_after, std::shared_ptr<spdlog::logger> events,
+                       FailureResponder on_failure)
     : builtins_(builtins),
       application_(application),
       pool_(pool),
       retry_after_(retry_after),
-      events_(std::move(events)) {}
+      events_(std::move(events)),
+      on_failure_(std::move(on_failure)) {}
 
 http::Router::Match Dispatcher::find(std::string_view method, std::string_view path) const {
     if (method == "HEAD") method = "GET";
@@ -110,35 +112,53 @@ asio::awaitable<Dispatcher::BodyAdmission> Dispatcher::admit_body(const http::Re
 
 namespace {
 
-// Runs a route's code; nullopt when it threw. The log names the request id and route, never the
-// body: it may hold a password or a NIR.
+// Runs a route's code. When it throws, the exception is logged (request id and route, never the
+// body: it may hold a password or a NIR) and the application's responder answers; what it does
+// not know is a plain 500.
 template <class Call>
-auto guarded(spdlog::logger* events, const http::Route& route, const http::Request& request, Call call)
-    -> std::optional<decltype(call())> {
+http::Response guarded(spdlog::logger* events, const Dispatcher::FailureResponder& on_failure,
+                       const http::Route& route, const http::Request& request, Call call) {
     try {
         return call();
-    } catch (const std::exception& e) {
+    } catch (...) {
+        std::string what = "unknown";
+        try {
+            throw;
+        } catch (const std::exception& e) {
+            what = e.what();
+        } catch (...) {
+        }
         if (events)
             events->error("handler threw: request_id={} route={} method={} error={}", request.request_id,
-                          route.path, request.method, e.what());
-    } catch (...) {
-        if (events)
-            events->error("handler threw: request_id={} route={} method={} error=unknown", request.request_id,
-                          route.path, request.method);
+                          route.path, request.method, what);
+        if (on_failure) {
+            try {
+                if (auto answer = on_failure(request, std::current_exception())) return std::move(*answer);
+            } catch (...) {
+                // A responder that throws is a bug: the plain 500 below.
+            }
+        }
     }
-    return std::nullopt;
+    return error_response(500);
 }
 
 }  // namespace
 
 http::Response Dispatcher::invoke(const http::Route& route, const http::Request& request) const {
-    auto response = guarded(events_.get(), route, request, [&] { return route.handler(request); });
-    return response ? std::move(*response) : error_response(500);
+    return guarded(events_.get(), on_failure_, route, request, [&] { return route.handler(request); });
 }
 
 std::optional<http::Response> Dispatcher::admit(const http::Route& route, const http::Request& head) const {
-    auto decision = guarded(events_.get(), route, head, [&] { return route.large_body.admit(head); });
-    return decision ? std::move(*decision) : error_response(500);
+    // nullopt admits the body; a handler that threw refuses it with the responder's answer.
+    bool threw = true;
+    std::optional<http::Response> decision;
+    auto failure = guarded(events_.get(), on_failure_, route, head, [&] {
+        decision = route.large_body.admit(head);
+        threw = false;
+        return http::Response{};
+    });
+    if (threw) return failure;
+    return decision;
 }
 
 http::Response Dispatcher::pool_full() const {

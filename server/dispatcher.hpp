@@ -5,6 +5,8 @@
 #pragma once
 
 #include <chrono>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -29,8 +31,12 @@ struct Dispatched {
 
 class Dispatcher {
 public:
+    // See server.hpp: the application's answer to a handler that threw.
+    using FailureResponder = std::function<std::optional<http::Response>(const http::Request&, std::exception_ptr)>;
+
     Dispatcher(const http::Router& builtins, const http::Router& application, WorkerPool& pool,
-               std::chrono::seconds retry_after, std::shared_ptr<spdlog::logger> events);
+               std::chrono::seconds retry_after, std::shared_ptr<spdlog::logger> events,
+               FailureResponder on_failure = {});
 
     boost::asio::awaitable<Dispatched> dispatch(const http::Request& request) const;
 
@@ -55,6 +61,7 @@ private:
     WorkerPool& pool_;
     std::chrono::seconds retry_after_;
     std::shared_ptr<spdlog::logger> events_;
+    FailureResponder on_failure_;
 };
 
 // The plain-text error page the server itself answers with.

@@ -62,7 +62,7 @@ std::shared_ptr<const StaticFiles> static_files(const Options& options) {
 // Members are declared in dependency order: everything that posts to the io_context or is
 // referenced by sessions is destroyed before it.
 struct Server::Impl {
-    Impl(Options o, const http::Router& routes, ReadinessProbe ready, Logging logging)
+    Impl(Options o, const http::Router& routes, ReadinessProbe ready, Logging logging, FailureResponder on_failure)
         : options(std::move(o)),
           events(logging.events ? logging.events : spdlog::default_logger()),
           io(static_cast<int>(options.threads != 0 ? options.threads : cores())),
@@ -71,7 +71,7 @@ struct Server::Impl {
           access_log(std::move(logging.access)),
           pool(pool_threads(options.pool), options.pool.queue_capacity),
           builtins(make_builtin_routes(metrics, pool, std::move(ready), static_files(options))),
-          dispatcher(builtins, routes, pool, options.pool.retry_after, events),
+          dispatcher(builtins, routes, pool, options.pool.retry_after, events, std::move(on_failure)),
           session_context{options.limits, dispatcher, proxies,     security,
                           metrics,        access_log, connections, stopping} {}
 
@@ -129,8 +129,10 @@ void Server::Impl::shutdown() {
     });
 }
 
-Server::Server(Options options, const http::Router& routes, ReadinessProbe ready, Logging logging)
-    : impl_(std::make_unique<Impl>(std::move(options), routes, std::move(ready), std::move(logging))) {}
+Server::Server(Options options, const http::Router& routes, ReadinessProbe ready, Logging logging,
+               FailureResponder on_failure)
+    : impl_(std::make_unique<Impl>(std::move(options), routes, std::move(ready), std::move(logging),
+                                   std::move(on_failure))) {}
 
 Server::~Server() { stop(); }
 

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "core/router.hpp"
 #include "server/options.hpp"
@@ -16,8 +18,14 @@ class logger;
 
 namespace caf::server {
 
-// May block (it may ping the database): it runs on the worker pool. True: ready.
+// Runs inline on a network thread, so it must not block: it reads a state that a background task
+// keeps (storage::StoreHealth). True: ready.
 using ReadinessProbe = std::function<bool()>;
+
+// The answer to a request whose handler threw: the application knows its store's errors and its
+// pages (a French page for a browser, an OAuth error body for a client). nullopt: the server's
+// own 500, with the exception logged. Runs where the handler ran; must not throw.
+using FailureResponder = std::function<std::optional<http::Response>(const http::Request&, std::exception_ptr)>;
 
 struct Logging {
     // One JSON object per request (see access_log.hpp; make_access_logger() builds one for stdout
@@ -31,7 +39,8 @@ class Server {
 public:
     // `routes` must outlive the server. Throws on invalid options (trusted proxy, static root):
     // startup errors.
-    Server(Options options, const http::Router& routes, ReadinessProbe ready, Logging logging = {});
+    Server(Options options, const http::Router& routes, ReadinessProbe ready, Logging logging = {},
+           FailureResponder on_failure = {});
     ~Server();  // stop()
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;

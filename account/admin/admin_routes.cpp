@@ -5,7 +5,6 @@
 #include <functional>
 #include <string>
 
-#include "storage/error.hpp"
 
 namespace caf::account::admin {
 namespace {
@@ -47,18 +46,13 @@ http::Response serve(AdminContext& ctx, const http::Request& request, int succes
                      const std::function<Call(const ApiCaller&)>& call) {
     auto caller = ctx.authenticate(request, admin_scope);
     if (!caller) return std::move(caller.error());
-    try {
-        Call done = call(*caller);
-        if (!done.result) {
-            audit_refusal(ctx, *caller, done.operation, done.account_id, done.result.error());
-            return error_response(done.result.error());
-        }
-        return json_response(success_status, *done.result);
-    } catch (const storage::StoreError&) {
-        auto response = json_response(503, {{"error", "temporarily_unavailable"}, {"message", "the store did not answer"}});
-        response.headers.set("Retry-After", "5");
-        return response;
+    // A store failure propagates: the server answers 503 temporarily_unavailable with Retry-After.
+    Call done = call(*caller);
+    if (!done.result) {
+        audit_refusal(ctx, *caller, done.operation, done.account_id, done.result.error());
+        return error_response(done.result.error());
     }
+    return json_response(success_status, *done.result);
 }
 
 Call account_post(AdminContext& ctx, const ApiCaller& caller, const http::Request& request) {

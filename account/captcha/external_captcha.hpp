@@ -4,13 +4,17 @@
 //   POST <service_url>/verify      {"id": …, "answer": …, "binding": B} → {"success": true|false}
 // with `Authorization: Bearer <token>`; B is the hex SHA-256 of the form's binding, so the
 // service never sees the CSRF token itself. Any error or timeout fails closed: no challenge can
-// be shown, and no answer passes.
+// be shown, and no answer passes. The calls run on the worker pool with the login, so a service
+// that hangs may hold at most `guard.max_in_flight` workers, and once it has failed every call
+// fails at once for `guard.open_for` (core/upstream_guard.hpp).
 #pragma once
 
 #include <chrono>
 #include <string>
 
 #include "account/captcha/captcha.hpp"
+#include "core/clock.hpp"
+#include "core/upstream_guard.hpp"
 
 namespace caf::account {
 
@@ -18,12 +22,14 @@ struct ExternalCaptchaSettings {
     std::string service_url;  // http(s)://HOST[:PORT][/PATH]
     std::string token;        // a secret
     std::chrono::milliseconds timeout{3000};
+    UpstreamGuard::Settings guard;
 };
 
 class ExternalCaptcha final : public CaptchaProvider {
 public:
     // Throws std::invalid_argument for a malformed URL (a startup error).
-    explicit ExternalCaptcha(ExternalCaptchaSettings settings);
+    // `clock` must outlive the provider.
+    ExternalCaptcha(ExternalCaptchaSettings settings, const Clock& clock);
 
     CaptchaPrompt prompt(std::string_view binding, TimePoint now) override;
     bool check(std::string_view id, std::string_view typed, std::string_view binding, TimePoint now) override;
@@ -33,6 +39,8 @@ public:
 
 private:
     ExternalCaptchaSettings settings_;
+    const Clock& clock_;
+    UpstreamGuard guard_;
     std::string origin_;
     std::string base_path_;
 };

@@ -2,6 +2,7 @@
 // the store is never held while the network is slow.
 #include "account/notifications/notification_dispatcher.hpp"
 
+#include "account/notifications/guarded_transport.hpp"
 #include "account/notifications/notification_queue.hpp"
 #include "account/notifications/outbox_transport.hpp"
 #include "account/notifications/sms_gateway_transport.hpp"
@@ -116,7 +117,10 @@ ChannelTransports NotificationTransports::channels() const {
     return {smtp.get(), sms.get(), nullptr};
 }
 
-NotificationTransports make_notification_transports(const config::NotificationsConfig& config, Random& random) {
+NotificationTransports make_notification_transports(const config::NotificationsConfig& config, Random& random,
+                                                    const Clock& clock) {
+    // One failure in a row opens the circuit for half a minute: the queue keeps the messages.
+    const UpstreamGuard::Settings guard{1, 1, std::chrono::seconds(30)};
     NotificationTransports out;
     if (config.outbox) {
         out.outbox = std::make_unique<OutboxTransport>(*config.outbox);
@@ -128,13 +132,14 @@ NotificationTransports make_notification_transports(const config::NotificationsC
         smtp.user = config.smtp_user;
         smtp.password = config.smtp_password;
         smtp.from = config.smtp_from;
-        out.smtp = std::make_unique<SmtpTransport>(std::move(smtp), random);
+        out.smtp = std::make_unique<GuardedTransport>(std::make_unique<SmtpTransport>(std::move(smtp), random), guard,
+                                                      clock);
     }
     if (config.sms_gateway_url) {
         SmsGatewaySettings sms;
         sms.url = *config.sms_gateway_url;
         sms.token = config.sms_gateway_token.value_or("");
-        out.sms = std::make_unique<SmsGatewayTransport>(std::move(sms));
+        out.sms = std::make_unique<GuardedTransport>(std::make_unique<SmsGatewayTransport>(std::move(sms)), guard, clock);
     }
     return out;
 }

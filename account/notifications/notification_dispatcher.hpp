@@ -80,14 +80,16 @@ private:
 
 // The transports the configuration asks for: the outbox for every channel when `outbox` is set,
 // else SMTP and the SMS gateway when configured; letters always wait for the print service
-// unless the outbox takes them. Throws std::invalid_argument on an unusable setting (startup).
+// unless the outbox takes them. SMTP and the gateway each go through a circuit breaker
+// (guarded_transport.hpp). Throws std::invalid_argument on an unusable setting (startup).
 struct NotificationTransports {
     std::unique_ptr<Transport> outbox;
     std::unique_ptr<Transport> smtp;
     std::unique_ptr<Transport> sms;
     ChannelTransports channels() const;
 };
-NotificationTransports make_notification_transports(const config::NotificationsConfig& config, Random& random);
+NotificationTransports make_notification_transports(const config::NotificationsConfig& config, Random& random,
+                                                    const Clock& clock);
 
 // max_attempts and backoff_seconds from the configuration; backoff capped at one hour.
 storage::RetryPolicy retry_policy(const config::NotificationsConfig& config);

@@ -71,8 +71,14 @@ void add_captcha(nlohmann::json& data, AccountContext& ctx, const std::string& b
                  const std::optional<std::string>& error) {
     if (!ctx.captcha) return;
     auto prompt = ctx.captcha->prompt(binding, ctx.clock.now());
-    data["captcha"] = {{"id", prompt.id}, {"image_url", prompt.image_url}, {"alt", prompt.alt}};
+    data["captcha"] = {{"id", prompt.id}, {"alt", prompt.alt}};
+    if (!prompt.image_url.empty()) data["captcha"]["image_url"] = prompt.image_url;
     if (error) data["captcha"]["error"] = *error;
+    // No challenge (the external service failed or is left alone for a while): the form cannot
+    // pass, say so instead of showing a broken image.
+    if (prompt.id.empty())
+        data["captcha"]["error"] = "La vérification de sécurité est momentanément indisponible. Veuillez réessayer "
+                                   "dans quelques instants.";
 }
 
 }  // namespace caf::account

@@ -8,7 +8,6 @@
 #include "oidc/errors.hpp"
 #include "oidc/issuance/access_token_verification.hpp"
 #include "oidc/subject.hpp"
-#include "storage/error.hpp"
 #include "storage/tokens.hpp"
 
 namespace caf::oidc::introspection {
@@ -75,20 +74,17 @@ nlohmann::json introspect(ProviderContext& ctx, const Client& caller, std::strin
 
 http::Response handle_introspect(const http::Request& request, ProviderContext& ctx,
                                  client_auth::ClientAuthenticator& authenticator, const std::string& endpoint_url) {
-    try {
-        auto call = client_auth::authenticate_call(request, authenticator, endpoint_url);
-        if (!call) return std::move(call.error());
-        const auto& form = call->form;
-        const auto* client = &call->client;
-        auto token = http::find_param(form, "token");
-        if (!token) return token_error_response(oauth_error::invalid_request, "token is required");
-        auto response = http::Response::json(200, introspect(ctx, *client->client, *token, ctx.clock.now()).dump());
-        response.headers.set("Cache-Control", "no-store");
-        response.headers.set("Pragma", "no-cache");
-        return response;
-    } catch (const storage::StoreError&) {
-        return token_error_response(oauth_error::temporarily_unavailable, "the token store is unavailable");
-    }
+    // A store failure propagates: the server answers 503 temporarily_unavailable with Retry-After.
+    auto call = client_auth::authenticate_call(request, authenticator, endpoint_url);
+    if (!call) return std::move(call.error());
+    const auto& form = call->form;
+    const auto* client = &call->client;
+    auto token = http::find_param(form, "token");
+    if (!token) return token_error_response(oauth_error::invalid_request, "token is required");
+    auto response = http::Response::json(200, introspect(ctx, *client->client, *token, ctx.clock.now()).dump());
+    response.headers.set("Cache-Control", "no-store");
+    response.headers.set("Pragma", "no-cache");
+    return response;
 }
 
 }  // namespace caf::oidc::introspection

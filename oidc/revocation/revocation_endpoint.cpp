@@ -8,7 +8,6 @@
 #include "oidc/errors.hpp"
 #include "oidc/issuance/access_token_verification.hpp"
 #include "storage/audit_log.hpp"
-#include "storage/error.hpp"
 #include "storage/tokens.hpp"
 
 namespace caf::oidc::revocation {
@@ -49,22 +48,18 @@ bool revoke(ProviderContext& ctx, const Client& caller, std::string_view token, 
 
 http::Response handle_revoke(const http::Request& request, ProviderContext& ctx,
                              client_auth::ClientAuthenticator& authenticator, const std::string& endpoint_url) {
-    try {
-        auto call = client_auth::authenticate_call(request, authenticator, endpoint_url);
-        if (!call) return std::move(call.error());
-        const auto& form = call->form;
-        const auto* client = &call->client;
-        auto token = http::find_param(form, "token");
-        if (!token) return token_error_response(oauth_error::invalid_request, "token is required");
-        revoke(ctx, *client->client, *token, ctx.clock.now());
-        auto response = http::Response::empty(200);
-        response.headers.set("Cache-Control", "no-store");
-        response.headers.set("Pragma", "no-cache");
-        return response;
-    } catch (const storage::StoreError&) {
-        // RFC 7009 §2.2.1: 503 tells the client to retry the revocation.
-        return token_error_response(oauth_error::temporarily_unavailable, "the token store is unavailable");
-    }
+    // A store failure propagates: the server answers 503 temporarily_unavailable with Retry-After.
+    auto call = client_auth::authenticate_call(request, authenticator, endpoint_url);
+    if (!call) return std::move(call.error());
+    const auto& form = call->form;
+    const auto* client = &call->client;
+    auto token = http::find_param(form, "token");
+    if (!token) return token_error_response(oauth_error::invalid_request, "token is required");
+    revoke(ctx, *client->client, *token, ctx.clock.now());
+    auto response = http::Response::empty(200);
+    response.headers.set("Cache-Control", "no-store");
+    response.headers.set("Pragma", "no-cache");
+    return response;
 }
 
 }  // namespace caf::oidc::revocation

@@ -5,7 +5,6 @@
 
 #include "oidc/client_auth/form_body.hpp"
 #include "oidc/token/token_grants.hpp"
-#include "storage/error.hpp"
 
 namespace caf::oidc::token {
 namespace {
@@ -41,19 +40,15 @@ GrantOutcome run_grant(ProviderContext& ctx, const Client& client, const http::P
 
 http::Response handle_token(const http::Request& request, ProviderContext& ctx,
                             client_auth::ClientAuthenticator& authenticator, const std::string& endpoint_url) {
-    try {
-        auto call = client_auth::authenticate_call(request, authenticator, endpoint_url);
-        if (!call) return std::move(call.error());
-        const auto& form = call->form;
-        const auto* client = &call->client;
-        auto outcome = run_grant(ctx, *client->client, form);
-        if (!outcome) return token_error_response(outcome.error().error, outcome.error().description);
-        return success(*outcome);
-    } catch (const storage::StoreError& e) {
-        bool transient = e.kind() == storage::ErrorKind::unavailable || e.kind() == storage::ErrorKind::busy;
-        return token_error_response(transient ? oauth_error::temporarily_unavailable : oauth_error::server_error,
-                                    "the token store is unavailable");
-    }
+    // A store failure propagates: the server answers temporarily_unavailable with Retry-After
+    // and logs it (server/failure_responder.hpp).
+    auto call = client_auth::authenticate_call(request, authenticator, endpoint_url);
+    if (!call) return std::move(call.error());
+    const auto& form = call->form;
+    const auto* client = &call->client;
+    auto outcome = run_grant(ctx, *client->client, form);
+    if (!outcome) return token_error_response(outcome.error().error, outcome.error().description);
+    return success(*outcome);
 }
 
 }  // namespace caf::oidc::token

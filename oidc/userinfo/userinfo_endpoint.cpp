@@ -7,7 +7,6 @@
 #include "oidc/issuance/access_token_verification.hpp"
 #include "oidc/issuance/scope_set.hpp"
 #include "oidc/subject.hpp"
-#include "storage/error.hpp"
 
 namespace caf::oidc::userinfo {
 namespace {
@@ -74,21 +73,15 @@ expected<nlohmann::json, UserinfoError> userinfo_claims(ProviderContext& ctx, st
 }
 
 http::Response handle_userinfo(const http::Request& request, ProviderContext& ctx) {
-    try {
-        auto token = bearer_token_of(request);
-        if (!token) return bearer_error_response(token.error().error, token.error().description);
-        auto claims = userinfo_claims(ctx, *token, ctx.clock.now());
-        if (!claims) return bearer_error_response(claims.error().error, claims.error().description);
-        auto response = http::Response::json(200, claims->dump());
-        response.headers.set("Cache-Control", "no-store");
-        response.headers.set("Pragma", "no-cache");
-        return response;
-    } catch (const storage::StoreError&) {
-        auto response = http::Response::json(503, R"({"error":"temporarily_unavailable"})");
-        response.headers.set("Cache-Control", "no-store");
-        response.headers.set("Retry-After", "5");
-        return response;
-    }
+    // A store failure propagates: the server answers 503 temporarily_unavailable with Retry-After.
+    auto token = bearer_token_of(request);
+    if (!token) return bearer_error_response(token.error().error, token.error().description);
+    auto claims = userinfo_claims(ctx, *token, ctx.clock.now());
+    if (!claims) return bearer_error_response(claims.error().error, claims.error().description);
+    auto response = http::Response::json(200, claims->dump());
+    response.headers.set("Cache-Control", "no-store");
+    response.headers.set("Pragma", "no-cache");
+    return response;
 }
 
 }  // namespace caf::oidc::userinfo

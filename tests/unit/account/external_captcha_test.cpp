@@ -21,6 +21,8 @@ class CaptchaServiceStub {
 public:
     CaptchaServiceStub() {
         server_.Post("/v1/challenges", [this](const httplib::Request& req, httplib::Response& res) {
+            ++challenge_calls;
+            if (failing) return void(res.status = 503);
             if (req.get_header_value("Authorization") != "Bearer service-token") return void(res.status = 401);
             last_binding = nlohmann::json::parse(req.body)["binding"];
             res.set_content(nlohmann::json{{"id", "c1"}, {"image_url", image_url}}.dump(), "application/json");
@@ -43,6 +45,8 @@ public:
 
     std::string image_url;
     std::string last_binding;
+    std::atomic<bool> failing{false};
+    std::atomic<int> challenge_calls{0};
 
 private:
     httplib::Server server_;
@@ -50,8 +54,10 @@ private:
     std::thread thread_;
 };
 
+ManualClock test_clock;
+
 ExternalCaptcha provider_for(const std::string& origin) {
-    return ExternalCaptcha({origin + "/v1", "service-token", std::chrono::milliseconds(1000)});
+    return ExternalCaptcha({origin + "/v1", "service-token", std::chrono::milliseconds(1000), {}}, test_clock);
 }
 
 }  // namespace
@@ -92,6 +98,23 @@ TEST(ExternalCaptcha, ServiceDownFailsClosed) {
     EXPECT_FALSE(provider.check("c1", "HELLO7", "binding", TimePoint{}));
 }
 
+TEST(ExternalCaptcha, AFailingServiceIsLeftAloneForAWhileThenTriedAgain) {
+    CaptchaServiceStub service;
+    service.failing = true;
+    auto provider = provider_for(service.origin());
+    EXPECT_TRUE(provider.prompt("binding", test_clock.now()).id.empty());
+    EXPECT_EQ(service.challenge_calls, 1);
+    // Open: the next logins are told at once, the service is not called.
+    EXPECT_TRUE(provider.prompt("binding", test_clock.now()).id.empty());
+    EXPECT_FALSE(provider.check("c1", "HELLO7", "binding", test_clock.now()));
+    EXPECT_EQ(service.challenge_calls, 1);
+    service.failing = false;
+    test_clock.advance(std::chrono::seconds(31));
+    EXPECT_EQ(provider.prompt("binding", test_clock.now()).id, "c1");
+    EXPECT_EQ(service.challenge_calls, 2);
+}
+
 TEST(ExternalCaptcha, MalformedUrlIsAStartupError) {
-    EXPECT_THROW(ExternalCaptcha({"ftp://captcha", "t", std::chrono::milliseconds(10)}), std::invalid_argument);
+    EXPECT_THROW(ExternalCaptcha({"ftp://captcha", "t", std::chrono::milliseconds(10), {}}, test_clock),
+                 std::invalid_argument);
 }
