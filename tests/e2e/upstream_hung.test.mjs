@@ -1,7 +1,8 @@
-// A FranceConnect that accepts connections and never answers (SPEC.md §10, reliability): the
-// people who click "S'identifier avec FranceConnect" get the French error page, and nothing else
-// waits for it — client_credentials tokens and /healthz keep being served meanwhile, because a
-// provider has a bounded share of the worker pool and a failure is remembered for a while.
+// A FranceConnect and an external captcha that accept connections and never answer (SPEC.md §10,
+// reliability): the people who click "S'identifier avec FranceConnect" get the French error page,
+// those who open "Mot de passe oublié" are told the security check is unavailable, and nothing
+// else waits for them — client_credentials tokens and /healthz keep being served meanwhile,
+// because each upstream has a bounded share of the worker pool and a failure is remembered.
 //
 //   node --test tests/e2e/upstream_hung.test.mjs
 
@@ -38,6 +39,12 @@ before(async () => {
       'client_id = "caf-connect"',
       'client_secret = "caf-connect-e2e-secret-0123456789"',
       'redirect_uri = "http://localhost:1/providers/franceconnect/callback"',
+      `timeout_ms = ${PROVIDER_TIMEOUT_MS}`,
+      // The external captcha is the same server that never answers.
+      '[captcha]',
+      'provider = "external"',
+      `service_url = ${JSON.stringify(`${issuer}/v1`)}`,
+      'service_token = "captcha-e2e-token-0123456789abcdef"',
       `timeout_ms = ${PROVIDER_TIMEOUT_MS}`,
     ].join('\n'),
   });
@@ -97,5 +104,35 @@ describe('a hung FranceConnect', () => {
     const again = await timed(fetch(`${caf.url}/providers/franceconnect/start`, { redirect: 'manual' }));
     assert.equal(again.value.status, 503);
     assert.ok(again.ms < PROVIDER_TIMEOUT_MS / 2, `the next click took ${Math.round(again.ms)} ms`);
+  });
+});
+
+describe('a hung external captcha', () => {
+  test(`${CLICKS} people open "Mot de passe oublié" at once: each is told at once, tokens and /healthz are still served`, async () => {
+    const opens = timed(Promise.all(Array.from({ length: CLICKS }, async () => {
+      const res = await fetch(`${caf.url}/mot-de-passe-oublie`, { headers: { accept: 'text/html' } });
+      return { status: res.status, html: await res.text() };
+    })));
+    const others = [];
+    const deadline = performance.now() + PROVIDER_TIMEOUT_MS * 1.5;
+    while (performance.now() < deadline) {
+      others.push(await timed(clientCredentials()));
+      others.push(await timed(fetch(`${caf.url}/healthz`).then((r) => ({ status: r.status }))));
+    }
+
+    const { value: pages, ms: opensMs } = await opens;
+    for (const page of pages) {
+      assert.equal(page.status, 200);
+      assert.match(page.html, /La vérification de sécurité est momentanément indisponible/);
+      assert.doesNotMatch(page.html, /class="captcha-image"/, 'no broken image');
+    }
+    assert.ok(opensMs < PROVIDER_TIMEOUT_MS * 3, `the ${CLICKS} pages took ${Math.round(opensMs)} ms`);
+    for (const { value } of others) assert.equal(value.status, 200);
+    const slowest = Math.max(...others.map((o) => o.ms));
+    assert.ok(slowest < PROVIDER_TIMEOUT_MS * 0.75, `a token or health request waited ${Math.round(slowest)} ms`);
+
+    const again = await timed(fetch(`${caf.url}/mot-de-passe-oublie`, { headers: { accept: 'text/html' } }));
+    assert.equal(again.value.status, 200);
+    assert.ok(again.ms < PROVIDER_TIMEOUT_MS / 2, `the next page took ${Math.round(again.ms)} ms`);
   });
 });

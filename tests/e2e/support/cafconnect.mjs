@@ -181,7 +181,7 @@ export function configToml({ port, dir, clients = [], oidc = {}, log = {}, extra
  *          port?: number, timeoutMs?: number, binary?: string, storeUrl?: string}} [options]
  * `storeUrl`: another store than the temp dir's SQLite file (e.g. a MariaDB URL for a benchmark).
  * @returns {Promise<{issuer: string, url: string, port: number, dir: string, configFile: string,
- *          outbox: string, info: any, stdout: () => string, stderr: () => string, stop: () => Promise<void>}>}
+ *          outbox: string, info: any, pid: number, stdout: () => string, stderr: () => string, stop: () => Promise<void>}>}
  */
 export async function startCafConnect(options = {}) {
   const { clients = [], timeoutMs = 30_000, binary = cafconnectBinary() } = options;
@@ -223,6 +223,7 @@ export async function startCafConnect(options = {}) {
       configFile,
       outbox: join(dir, 'outbox.jsonl'),
       info: proc.info,
+      pid: proc.child.pid,
       stdout: proc.stdout,
       stderr: proc.stderr,
       stop,
