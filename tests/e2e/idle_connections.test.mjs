@@ -1,6 +1,8 @@
 // Ten thousand idle keep-alive connections (SPEC.md §10, reliability): each has made one request
 // and waits for its next one. The server holds them in little memory and still serves a newcomer
-// at once, and over max_connections a connection is closed at once instead of waiting.
+// at once, and over max_connections a connection is closed at once instead of waiting. Then a
+// slow-headers attack: thousands of connections trickling a header byte by byte are cut by the
+// read timeout while newcomers are served.
 //
 //   (ulimit -n "$(ulimit -Hn)"; node --test tests/e2e/idle_connections.test.mjs)
 
@@ -131,5 +133,63 @@ describe('idle keep-alive connections', () => {
     assert.ok(median(latencies) < 100, `a newcomer waited ${median(latencies)} ms`);
     assert.ok(overflow.ms < 5000 && !overflow.answered, 'a connection over max_connections is closed at once');
     if (!SANITIZED) assert.ok(held < RSS_BUDGET_MIB, `server RSS ${held.toFixed(1)} MiB with ${IDLE} idle connections`);
+  });
+});
+
+describe('a slow-headers attack', () => {
+  const TRICKLERS = Math.min(IDLE, 3000);
+  const READ_TIMEOUT_MS = 2000;
+  let caf;
+  const sockets = [];
+  after(async () => {
+    for (const s of sockets) s.destroy();
+    await caf?.stop();
+  });
+
+  test(`${TRICKLERS} connections trickling headers are cut by the read timeout; newcomers are served meanwhile`, async () => {
+    caf = await startCafConnect({
+      log: { access_log: 'off' },
+      extraToml: `[server.limits]\nmax_connections = ${TRICKLERS + 100}\nread_timeout_ms = ${READ_TIMEOUT_MS}`,
+      timeoutMs: 60_000,
+    });
+    const closed = [];
+    const started = performance.now();
+    for (let i = 0; i < TRICKLERS; i++) {
+      const socket = connect({ host: '127.0.0.1', port: caf.port });
+      sockets.push(socket);
+      let answer = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (chunk) => { answer += chunk; });
+      socket.on('error', () => {});
+      const header = 'GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ' + 'a'.repeat(200);
+      let sent = 0;
+      // One byte every 100 ms: the request would take 25 s to arrive.
+      const timer = setInterval(() => {
+        if (socket.destroyed || sent >= header.length) return clearInterval(timer);
+        socket.write(header[sent++]);
+      }, 100);
+      socket.on('close', () => { clearInterval(timer); closed.push({ at: performance.now() - started, answer }); });
+    }
+    // Newcomers during the attack.
+    const latencies = [];
+    while (performance.now() - started < READ_TIMEOUT_MS) {
+      const t0 = performance.now();
+      const res = await fetch(`${caf.url}/healthz`, { headers: { connection: 'close' } });
+      assert.equal(res.status, 200);
+      await res.text();
+      latencies.push(performance.now() - t0);
+    }
+    const deadline = performance.now() + READ_TIMEOUT_MS * 6;
+    while (closed.length < TRICKLERS && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const open = sockets.filter((s) => !s.destroyed)
+      .map((s) => `port ${s.localPort}: ${s.bytesWritten} bytes written, ${s.readyState}`);
+    assert.equal(closed.length, TRICKLERS, `${TRICKLERS - closed.length} trickling connection(s) still open: ${open.slice(0, 5)}`);
+    const answered408 = closed.filter((c) => c.answer.startsWith('HTTP/1.1 408')).length;
+    assert.equal(answered408, TRICKLERS, 'each is answered 408 before being closed');
+    const lastCut = Math.max(...closed.map((c) => c.at));
+    console.log(`${TRICKLERS} trickling connections cut with 408 within ${Math.round(lastCut)} ms of the first `
+      + `(read timeout ${READ_TIMEOUT_MS} ms); ${latencies.length} newcomers meanwhile, median `
+      + `${median(latencies).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`);
+    assert.ok(median(latencies) < 100, `a newcomer waited ${median(latencies)} ms`);
   });
 });
