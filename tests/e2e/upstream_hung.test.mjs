@@ -73,18 +73,19 @@ async function clientCredentials() {
 }
 
 describe('a hung FranceConnect', () => {
-  test(`${CLICKS} people click FranceConnect at once: each gets the French page, tokens and /healthz are still served`, async () => {
+  test(`${CLICKS} people click FranceConnect at once: each gets the French page, tokens, /healthz and /readyz are still served`, async () => {
     const clicks = timed(Promise.all(Array.from({ length: CLICKS }, async () => {
       const res = await fetch(`${caf.url}/providers/franceconnect/start`, { redirect: 'manual' });
       return { status: res.status, html: await res.text() };
     })));
 
-    // Meanwhile, a partner asks for tokens and a probe checks health, one after the other.
+    // Meanwhile, a partner asks for tokens and probes check health and readiness, one after the other.
     const others = [];
     const deadline = performance.now() + PROVIDER_TIMEOUT_MS * 1.5;
     while (performance.now() < deadline) {
       others.push(await timed(clientCredentials()));
       others.push(await timed(fetch(`${caf.url}/healthz`).then((r) => ({ status: r.status }))));
+      others.push(await timed(fetch(`${caf.url}/readyz`).then((r) => ({ status: r.status }))));
     }
 
     const { value: pages, ms: clicksMs } = await clicks;
@@ -108,7 +109,7 @@ describe('a hung FranceConnect', () => {
 });
 
 describe('a hung external captcha', () => {
-  test(`${CLICKS} people open "Mot de passe oublié" at once: each is told at once, tokens and /healthz are still served`, async () => {
+  test(`${CLICKS} people open "Mot de passe oublié" at once: each is told at once, tokens, /healthz and /readyz are still served`, async () => {
     const opens = timed(Promise.all(Array.from({ length: CLICKS }, async () => {
       const res = await fetch(`${caf.url}/mot-de-passe-oublie`, { headers: { accept: 'text/html' } });
       return { status: res.status, html: await res.text() };
@@ -118,6 +119,7 @@ describe('a hung external captcha', () => {
     while (performance.now() < deadline) {
       others.push(await timed(clientCredentials()));
       others.push(await timed(fetch(`${caf.url}/healthz`).then((r) => ({ status: r.status }))));
+      others.push(await timed(fetch(`${caf.url}/readyz`).then((r) => ({ status: r.status }))));
     }
 
     const { value: pages, ms: opensMs } = await opens;
