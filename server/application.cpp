@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <fstream>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -71,6 +72,7 @@ Options server_options(const config::Config& config) {
     o.limits.idle_timeout = s.limits.idle_timeout;
     o.limits.max_requests_per_connection = s.limits.max_requests_per_connection;
     o.limits.max_connections = s.limits.max_connections;
+    o.drain_timeout = s.drain_timeout;
     // No form-action: browsers apply it to the redirects that follow a form, and the login form
     // ends with a redirect to the client's registered redirect URI.
     o.content_security_policy = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
@@ -258,6 +260,15 @@ int run_server(const config::Config& config) {
     events->info("Caf Connect listening on " + scheme + "://" + config.server.listen.host + ":" +
                  std::to_string(server.port()) + " (issuer " + config.server.issuer + ")");
     int code = server.run_until_signal();
+    if (!server.drained()) {
+        // A request stuck past the drain deadline (a hung store or upstream) must not hold the
+        // process: its task still uses everything below, so nothing is destroyed, we just end.
+        // What it has not committed was never acknowledged.
+        events->warn("Caf Connect stopped at the drain deadline, a blocking task still running");
+        events->flush();
+        std::cout.flush();
+        std::_Exit(code);
+    }
     events->info("Caf Connect stopped");
     return code;
 }
