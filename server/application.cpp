@@ -221,6 +221,9 @@ int run_server(const config::Config& config) {
     auto transports = account::make_notification_transports(config.notifications, random);
     account::DispatcherSettings dispatch_settings;
     dispatch_settings.retry = account::retry_policy(config.notifications);
+    // The outbox skips a message it already holds, so the claims of a killed process can be taken
+    // over soon, instead of after the ten minutes a slow SMTP batch may need.
+    if (config.notifications.outbox) dispatch_settings.lease = std::chrono::seconds{30};
     // Events and errors carry ids, channels and templates only, never a recipient or a code.
     account::NotificationDispatcher dispatcher(
         *db, notification_queue, audit_log, protector, notification_templates, transports.channels(), dispatch_settings,
