@@ -185,9 +185,6 @@ TEST(Outbox, EachMessageIsOneValidJsonLineWithTheCode) {
     std::filesystem::remove(file);
 }
 
-}  // namespace
-}  // namespace caf::account::test
-
 TEST(Outbox, AMessageRetriedAfterACrashIsNotWrittenTwice) {
     const auto file = std::filesystem::temp_directory_path() / ("caf-outbox-key-" + std::to_string(::getpid()) + ".jsonl");
     std::filesystem::remove(file);
@@ -214,3 +211,6 @@ TEST(Outbox, AMessageRetriedAfterACrashIsNotWrittenTwice) {
     EXPECT_EQ(std::filesystem::file_size(file), outbox_line(message).size() + 1);
     std::filesystem::remove(file);
 }
+
+}  // namespace
+}  // namespace caf::account::test
