@@ -79,7 +79,7 @@ describe('kill -9 under a mixed write load', () => {
     for (const f of cleanups.reverse()) await f().catch(() => {});
   });
 
-  it('SQLite: everything acknowledged survives, and the file is intact', { skip: !STORES.includes('sqlite'), timeout: (DURATION_S + 180) * 1000 }, async () => {
+  it('SQLite: everything acknowledged survives, and the file is intact', { skip: !STORES.includes('sqlite'), timeout: (DURATION_S * 3 + 180) * 1000 }, async () => {
     const captcha = await startCaptchaService();
     cleanups.push(() => captcha.stop());
     const caf = await startCafConnect(workloadServerOptions({ captcha }));
@@ -91,7 +91,7 @@ describe('kill -9 under a mixed write load', () => {
     await caf.restart();  // stop() in after() expects a running server
   });
 
-  it('MariaDB: everything acknowledged survives, and CHECK TABLE is clean', { skip: (!STORES.includes('mariadb') && 'not asked') || (!hasMariadb && 'no mariadbd'), timeout: (DURATION_S + 240) * 1000 }, async () => {
+  it('MariaDB: everything acknowledged survives, and CHECK TABLE is clean', { skip: (!STORES.includes('mariadb') && 'not asked') || (!hasMariadb && 'no mariadbd'), timeout: (DURATION_S * 3 + 240) * 1000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cafconnect-crash-mariadb-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     execFileSync(MARIADB_SCRIPT, ['start', dir], { stdio: 'ignore' });
