@@ -214,6 +214,7 @@ void read_server(TableReader& t, ServerConfig& s) {
     if (auto v = t.get<bool>("hsts")) s.hsts = *v;
     if (auto v = t.get<std::string>("static_root")) s.static_root = *v;
     if (auto v = t.get<std::string>("templates_root")) s.templates_root = *v;
+    if (auto v = t.get_int("drain_timeout_seconds", 1, 3600)) s.drain_timeout = std::chrono::seconds(*v);
 
     auto limits = t.sub("limits");
     if (auto v = limits.get_int("header_bytes", 1024, 1 << 20)) s.limits.header_bytes = std::size_t(*v);

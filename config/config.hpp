@@ -44,6 +44,8 @@ struct ServerConfig {
     bool hsts = false;  // always on with TLS; set it when a TLS proxy fronts the server
     std::filesystem::path static_root = "web/static";
     std::filesystem::path templates_root = "web/templates";
+    // On SIGTERM, requests under way get this long to finish; then the process exits anyway.
+    std::chrono::seconds drain_timeout{10};
     ServerLimits limits;
 };
 

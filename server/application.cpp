@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 #include <fstream>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -74,6 +75,7 @@ Options server_options(const config::Config& config) {
     o.limits.idle_timeout = s.limits.idle_timeout;
     o.limits.max_requests_per_connection = s.limits.max_requests_per_connection;
     o.limits.max_connections = s.limits.max_connections;
+    o.drain_timeout = s.drain_timeout;
     // No form-action: browsers apply it to the redirects that follow a form, and the login form
     // ends with a redirect to the client's registered redirect URI.
     o.content_security_policy = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
@@ -246,6 +248,9 @@ int run_server(const config::Config& config) {
     auto transports = account::make_notification_transports(config.notifications, random, clock);
     account::DispatcherSettings dispatch_settings;
     dispatch_settings.retry = account::retry_policy(config.notifications);
+    // The outbox skips a message it already holds, so the claims of a killed process can be taken
+    // over soon, instead of after the ten minutes a slow SMTP batch may need.
+    if (config.notifications.outbox) dispatch_settings.lease = std::chrono::seconds{30};
     // Events and errors carry ids, channels and templates only, never a recipient or a code.
     account::NotificationDispatcher dispatcher(
         *db, notification_queue, audit_log, protector, notification_templates, transports.channels(), dispatch_settings,
@@ -300,6 +305,15 @@ int run_server(const config::Config& config) {
     events->info("Caf Connect listening on " + scheme + "://" + config.server.listen.host + ":" +
                  std::to_string(server.port()) + " (issuer " + config.server.issuer + ")");
     int code = server.run_until_signal();
+    if (!server.drained()) {
+        // A request stuck past the drain deadline (a hung store or upstream) must not hold the
+        // process: its task still uses everything below, so nothing is destroyed, we just end.
+        // What it has not committed was never acknowledged.
+        events->warn("Caf Connect stopped at the drain deadline, a blocking task still running");
+        events->flush();
+        std::cout.flush();
+        std::_Exit(code);
+    }
     health_probe.stop();
     store_health.forget();
     events->info("Caf Connect stopped");

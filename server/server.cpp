@@ -37,6 +37,10 @@ namespace asio = boost::asio;
 
 namespace {
 
+// After the drain timeout, connections still open are closed and get this long to unwind; the
+// whole shutdown ends by drain_timeout + closing_grace.
+constexpr std::chrono::milliseconds closing_grace{1000};
+
 unsigned cores() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 std::size_t pool_threads(const WorkerPoolOptions& options) {
@@ -101,6 +105,7 @@ struct Server::Impl {
     bool stop_requested = false;
     bool started = false;
     std::once_flag shutdown_once;
+    std::atomic<bool> drained{true};
 };
 
 void Server::Impl::shutdown() {
@@ -115,17 +120,23 @@ void Server::Impl::shutdown() {
         // 2. Idle keep-alive connections go now; busy ones close after their response.
         connections.close_idle();
         // 3. Bounded drain: a handler stuck on a dead database must not keep the process alive.
+        const auto last_moment = std::chrono::steady_clock::now() + options.drain_timeout + closing_grace;
         if (!connections.wait_until_empty(options.drain_timeout)) {
             events->warn("shutdown: {} connection(s) still busy after the drain timeout, closing them",
                          connections.size());
             connections.close_all();
-            connections.wait_until_empty(std::chrono::seconds(1));
+            connections.wait_until_empty(closing_grace);
         }
         work.reset();
         io.stop();
         for (auto& thread : threads) thread.join();
-        // Queued blocking tasks run to completion; their connections are already gone.
-        pool.stop();
+        // Queued blocking tasks run to completion, their connections already gone, unless one
+        // outlives the deadline: then the caller must end the process without destroying us.
+        if (!pool.stop_until(last_moment)) {
+            const auto busy = pool.stats().busy;
+            events->warn("shutdown: {} blocking task(s) still running after the drain timeout", busy);
+            drained = false;
+        }
     });
 }
 
@@ -184,6 +195,8 @@ void Server::stop() {
     request_stop();
     impl_->shutdown();
 }
+
+bool Server::drained() const { return impl_->drained; }
 
 int Server::run_until_signal() {
     if (!impl_->started) start();

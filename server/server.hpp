@@ -62,6 +62,10 @@ public:
     void stop();
     // start() if needed, then run() until SIGINT or SIGTERM; returns the process exit code (0).
     int run_until_signal();
+    // After a shutdown: false when a blocking task was still running at the drain deadline (a
+    // hung store or upstream). The server must then not be destroyed (its pool would wait for
+    // the task): the process should end at once, e.g. with std::_Exit.
+    bool drained() const;
 
 private:
     struct Impl;

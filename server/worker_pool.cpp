@@ -39,6 +39,17 @@ void WorkerPool::stop() {
     }
 }
 
+bool WorkerPool::stop_until(std::chrono::steady_clock::time_point deadline) {
+    {
+        std::unique_lock lock(mutex_);
+        stopping_ = true;
+        wake_.notify_all();
+        if (!worker_exited_.wait_until(lock, deadline, [this] { return exited_ == threads_.size(); })) return false;
+    }
+    stop();
+    return true;
+}
+
 WorkerPool::Stats WorkerPool::stats() const {
     std::lock_guard lock(mutex_);
     return Stats{threads_.size(), queue_.size(), busy_, rejections_};
@@ -51,7 +62,11 @@ void WorkerPool::work() {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
             // Queued tasks still run after stop(): each one has a connection awaiting it.
-            if (queue_.empty()) return;
+            if (queue_.empty()) {
+                ++exited_;
+                worker_exited_.notify_all();
+                return;
+            }
             task = std::move(queue_.front());
             queue_.pop_front();
             ++busy_;

@@ -2,6 +2,7 @@
 // caller is told at once (and answers 503) instead of queueing without bound.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -33,6 +34,9 @@ public:
     bool try_submit(std::function<void()> task);
     // Refuses new tasks, runs those already queued, joins the workers. Idempotent.
     void stop();
+    // The same, waiting no later than `deadline`: false when a task is still running then (the
+    // workers are left running, and the pool must not be destroyed before they end).
+    bool stop_until(std::chrono::steady_clock::time_point deadline);
     Stats stats() const;
 
 private:
@@ -41,6 +45,8 @@ private:
     const std::size_t capacity_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
+    std::condition_variable worker_exited_;
+    std::size_t exited_ = 0;
     std::deque<std::function<void()>> queue_;
     std::size_t busy_ = 0;
     std::uint64_t rejections_ = 0;

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "core/crypto.hpp"
+
 namespace caf::account {
 
 std::vector<storage::Notification> claim_due_on_channels(storage::Notifications& queue, storage::Connection& c,
@@ -35,6 +37,7 @@ expected<PreparedMessage, std::string> prepare_message(const storage::Notificati
     const auto& data = payload["data"];
     OutgoingMessage& m = out.message;
     m.id = row.id;
+    m.delivery_key = std::to_string(row.id) + "-" + crypto::hex_encode(crypto::sha256(row.payload_sealed)).substr(0, 16);
     m.channel = *channel;
     m.recipient = std::move(*recipient);
     m.template_name = *template_name;

@@ -14,6 +14,9 @@ namespace caf::account {
 
 struct OutgoingMessage {
     std::int64_t id = 0;  // the queue row: makes Message-IDs and gateway references idempotent
+    // The row id and a digest of its sealed payload: unique even across stores (a development
+    // database recreated next to an old outbox), the same for every retry of the row.
+    std::string delivery_key;
     NotificationChannel channel = NotificationChannel::email;
     std::string recipient;
     NotificationTemplate template_name = NotificationTemplate::code;

@@ -75,11 +75,11 @@ describe('idle keep-alive connections', () => {
       extraToml: `[server.limits]\nmax_connections = ${MAX_CONNECTIONS}\nidle_timeout_ms = 300000`,
       timeoutMs: 60_000,
     });
-    const baseline = await rssMib(caf.pid);
+    const baseline = await rssMib(caf.child().pid);
     const started = performance.now();
     sockets = await openIdle(caf.port, IDLE);
     const openedIn = performance.now() - started;
-    const held = await rssMib(caf.pid);
+    const held = await rssMib(caf.child().pid);
     const alive = sockets.filter((s) => !s.destroyed && s.readyState === 'open').length;
     assert.equal(alive, IDLE, 'every idle connection is still open');
 

@@ -8,6 +8,7 @@
 //     oidc: { refresh_reuse_grace: 0 },
 //   });
 //   caf.issuer; caf.url; caf.port; caf.dir; caf.outbox; caf.stderr(); await caf.stop();
+//   await caf.kill('SIGKILL'); await caf.restart();   // the same config, store and port
 //
 // The binary is $CAFCONNECT_BINARY (CTest sets it), else build/cafconnect (scripts/build.sh), else
 // build-sanitize/cafconnect (scripts/test.sh), else build-e2e/cafconnect.
@@ -146,7 +147,7 @@ function tomlTable(header, entries) {
 }
 
 /** The TOML text of a configuration (exported for the tests of this helper and for debugging). */
-export function configToml({ port, dir, clients = [], oidc = {}, log = {}, extraToml = '', storeUrl }) {
+export function configToml({ port, dir, clients = [], oidc = {}, log = {}, server = {}, extraToml = '', storeUrl }) {
   const parts = [
     '# Written by tests/e2e/support/cafconnect.mjs\n',
     tomlTable('[server]', {
@@ -154,6 +155,7 @@ export function configToml({ port, dir, clients = [], oidc = {}, log = {}, extra
       issuer: `http://localhost:${port}`,
       static_root: join(repoRoot, 'web', 'static'),
       templates_root: join(repoRoot, 'web', 'templates'),
+      ...server,
     }),
     tomlTable('[workers]', { threads: 2, queue: 128 }),
     tomlTable('[store]', { url: storeUrl ?? `sqlite:${join(dir, 'caf.db')}` }),
@@ -177,11 +179,11 @@ export function configToml({ port, dir, clients = [], oidc = {}, log = {}, extra
 }
 
 /**
- * @param {{clients?: object[], oidc?: Record<string, number>, log?: object, extraToml?: string,
+ * @param {{clients?: object[], oidc?: Record<string, number>, log?: object, server?: object, extraToml?: string,
  *          port?: number, timeoutMs?: number, binary?: string, storeUrl?: string}} [options]
  * `storeUrl`: another store than the temp dir's SQLite file (e.g. a MariaDB URL for a benchmark).
  * @returns {Promise<{issuer: string, url: string, port: number, dir: string, configFile: string,
- *          outbox: string, info: any, pid: number, stdout: () => string, stderr: () => string, stop: () => Promise<void>}>}
+ *          outbox: string, info: any, stdout: () => string, stderr: () => string, stop: () => Promise<void>}>}
  */
 export async function startCafConnect(options = {}) {
   const { clients = [], timeoutMs = 30_000, binary = cafconnectBinary() } = options;
@@ -201,6 +203,21 @@ export async function startCafConnect(options = {}) {
       throw new Error(`cafconnect reported issuer ${proc.info.issuer}, configured ${issuer}`);
     }
     let stopped = false;
+    // The crash tests end the process themselves (SIGKILL, SIGTERM) and start it again on the
+    // same configuration, store and port.
+    const kill = async (signal = 'SIGKILL') => {
+      const exited = new Promise((r) => {
+        if (proc.child.exitCode !== null || proc.child.signalCode !== null) r();
+        else proc.child.once('exit', () => r());
+      });
+      proc.child.kill(signal);
+      await exited;
+      return { code: proc.child.exitCode, signal: proc.child.signalCode };
+    };
+    const restart = async () => {
+      proc = await startProcess(binary, ['serve', '--config', configFile], { timeoutMs });
+      return proc.info;
+    };
     const stop = async () => {
       if (stopped) return;
       stopped = true;
@@ -223,9 +240,11 @@ export async function startCafConnect(options = {}) {
       configFile,
       outbox: join(dir, 'outbox.jsonl'),
       info: proc.info,
-      pid: proc.child.pid,
-      stdout: proc.stdout,
-      stderr: proc.stderr,
+      stdout: () => proc.stdout(),
+      stderr: () => proc.stderr(),
+      child: () => proc.child,
+      kill,
+      restart,
       stop,
     };
   } catch (err) {

@@ -185,5 +185,32 @@ TEST(Outbox, EachMessageIsOneValidJsonLineWithTheCode) {
     std::filesystem::remove(file);
 }
 
+TEST(Outbox, AMessageRetriedAfterACrashIsNotWrittenTwice) {
+    const auto file = std::filesystem::temp_directory_path() / ("caf-outbox-key-" + std::to_string(::getpid()) + ".jsonl");
+    std::filesystem::remove(file);
+    auto message = outgoing(7, "123456");
+    message.delivery_key = "7-00112233aabbccdd";
+    // The line was written, then the process died before the queue recorded "sent".
+    EXPECT_TRUE(OutboxTransport(file).send(message));
+    // The restarted process claims the row again: a new transport, the same key.
+    OutboxTransport restarted(file);
+    EXPECT_TRUE(restarted.send(message)) << "already delivered counts as delivered";
+    auto other = outgoing(8, "654321");
+    other.delivery_key = "8-00112233aabbccdd";
+    EXPECT_TRUE(restarted.send(other));
+    EXPECT_TRUE(restarted.send(other));
+
+    std::ifstream in(file);
+    std::vector<std::string> keys;
+    for (std::string line; std::getline(in, line);) keys.push_back(nlohmann::json::parse(line)["delivery_key"]);
+    EXPECT_EQ(keys, (std::vector<std::string>{"7-00112233aabbccdd", "8-00112233aabbccdd"}));
+
+    // A truncated outbox (a test starting afresh) forgets what it held.
+    std::filesystem::resize_file(file, 0);
+    EXPECT_TRUE(restarted.send(message));
+    EXPECT_EQ(std::filesystem::file_size(file), outbox_line(message).size() + 1);
+    std::filesystem::remove(file);
+}
+
 }  // namespace
 }  // namespace caf::account::test

@@ -213,3 +213,15 @@ redirect_uris = ["https://x.fr/cb#frag"]
 )");
     EXPECT_EQ(e.key, "clients[0].redirect_uris");
 }
+
+TEST(Config, DrainTimeoutIsTenSecondsUnlessConfigured) {
+    EXPECT_EQ(load_text(minimal, "test.toml").server.drain_timeout, std::chrono::seconds(10));
+    auto with = [](const std::string& line) {
+        std::string text = minimal;
+        text.insert(text.find("[store]"), line + "\n");
+        return text;
+    };
+    EXPECT_EQ(load_text(with("drain_timeout_seconds = 3"), "test.toml").server.drain_timeout, std::chrono::seconds(3));
+    auto e = error_of(with("drain_timeout_seconds = 0"));
+    EXPECT_EQ(e.key, "server.drain_timeout_seconds");
+}
