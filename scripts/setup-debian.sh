@@ -19,6 +19,9 @@ if [[ "${1:-}" == "--tests" ]]; then
   # The fuzz targets (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes;
   # llvm-14 for llvm-symbolizer (readable stacks) and corpus coverage reports.
   packages+=(clang-14 libclang-rt-14-dev llvm-14)
+  # The cluster chaos test (tests/cluster/, deploy/run-cluster.sh): Galera, its rsync state
+  # transfer and the balancer.
+  packages+=(galera-4 haproxy rsync)
 fi
 
 missing=()

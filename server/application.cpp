@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -99,10 +100,13 @@ void create_sqlite_folder(const std::string& url) {
     if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
 }
 
-std::unique_ptr<storage::Database> open_store(const config::Config& config) {
+// `applied`, when given, receives the versions this process migrated (none when another node
+// of the cluster had already done it).
+std::unique_ptr<storage::Database> open_store(const config::Config& config, std::vector<int>* applied = nullptr) {
     create_sqlite_folder(config.store.url);
     auto db = storage::open_database(config.store.url, config.store.pool_size);
-    storage::migrate(*db);
+    auto versions = storage::migrate(*db);
+    if (applied) *applied = std::move(versions);
     return db;
 }
 
@@ -177,7 +181,9 @@ int run_server(const config::Config& config) {
     if (config.log.access_log != "off") logging.access = make_access_logger(config.log.access_log);
     raise_descriptor_limit(config, *events);
 
-    auto db = open_store(config);
+    std::vector<int> migrated;
+    auto db = open_store(config, &migrated);
+    events->info("schema: " + std::to_string(migrated.size()) + " migration(s) applied by this process");
     auto data_keys = config::load_data_keys(config.security.data_keys_file, config.security.generate_missing);
     account::PersonalDataProtector protector(data_keys.encryption, data_keys.lookup);
     auto keys = open_signing_keys(config);
@@ -326,6 +332,13 @@ int run_migrate(const config::Config& config) {
     auto applied = storage::migrate(*db);
     std::cout << nlohmann::json{{"applied", applied}, {"schema_versions", storage::applied_versions(*db)}}.dump()
               << "\n";
+    return 0;
+}
+
+int run_release_migration_lock(const config::Config& config) {
+    auto db = storage::open_database(config.store.url, 1);
+    auto owner = storage::release_migration_lock(*db);
+    std::cout << nlohmann::json{{"released", owner.has_value()}, {"owner", owner ? *owner : ""}}.dump() << "\n";
     return 0;
 }
 

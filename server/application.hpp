@@ -14,6 +14,8 @@ namespace caf::server {
 int run_server(const config::Config& config);
 // `migrate`: applies missing schema migrations and prints what it applied.
 int run_migrate(const config::Config& config);
+// `migrate --release-lock`: removes the MariaDB migration lock row of a migrator that died.
+int run_release_migration_lock(const config::Config& config);
 // `import`: account import from JSON lines (README "Importing accounts"); 1 when a line failed.
 int run_import(const config::Config& config, const std::string& accounts_file);
 // The signing key store of the configuration (created on first use).

@@ -83,6 +83,9 @@ int run_cli(int argc, char** argv) {
 
     auto* migrate = app.add_subcommand("migrate", "Create or upgrade the store's schema");
     migrate->add_option("--config", config_file, "Configuration file (TOML)")->required();
+    bool release_lock = false;
+    migrate->add_flag("--release-lock", release_lock,
+                      "Remove the MariaDB migration lock left by a migrator that died, then exit");
 
     std::string accounts_file;
     auto* import = app.add_subcommand("import", "Import accounts from a JSON-lines file (see README)");
@@ -132,7 +135,7 @@ int run_cli(int argc, char** argv) {
     try {
         auto config = config::load_file(config_file);
         if (serve->parsed()) return run_server(config);
-        if (migrate->parsed()) return run_migrate(config);
+        if (migrate->parsed()) return release_lock ? run_release_migration_lock(config) : run_migrate(config);
         if (import->parsed()) return run_import(config, accounts_file);
         if (attach_nir_cmd->parsed()) return accounts_attach_nir(config, provisional_id, nir);
         if (keys_list_cmd->parsed()) return keys_list(config);

@@ -43,8 +43,10 @@ void Database::run(Mode mode, const std::function<void(Connection&)>& fn) {
         } catch (const StoreError& e) {
             if (!e.retry_safe() || attempt >= max_attempts_) throw;
         }
-        // Random backoff so two deadlocked transactions do not collide again in lockstep.
-        const int ceiling_ms = 1 << std::min(attempt, 6);
+        // Random backoff so two deadlocked transactions do not collide again in lockstep. Up to
+        // 256 ms, and 16 attempts by default: a dozen simultaneous writes to one row through two
+        // Galera nodes (parallel logins of one account) did exhaust 8 attempts capped at 64 ms.
+        const int ceiling_ms = 1 << std::min(attempt, 8);
         std::this_thread::sleep_for(
             std::chrono::microseconds(jitter() % (static_cast<unsigned>(ceiling_ms) * 1000u)));
     }

@@ -90,7 +90,7 @@ private:
         }
     }
 
-    int max_attempts_ = 8;
+    int max_attempts_ = 16;
 };
 
 // "sqlite:PATH" or "mysql://USER:PASSWORD@HOST[:PORT]/DATABASE" (user and password

@@ -3,6 +3,8 @@
 // (the schema itself is in schema.cpp).
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,11 +39,25 @@ std::string render_ddl(std::string_view ddl, const Dialect& dialect);
 // index, much faster), SQLite gets a CREATE INDEX IF NOT EXISTS after the table.
 std::vector<std::string> render_statements(std::string_view ddl, const Dialect& dialect);
 
+// How long a MariaDB migrator waits for the lock, and after how long a lock row left by a
+// migrator that died (taken_at not renewed) may be taken over.
+struct MigrationLockTimes {
+    std::chrono::seconds wait{120};
+    std::chrono::seconds lease{600};
+};
+
 // Applies what is missing and returns the versions it applied (empty when up to date). Safe to
-// run twice and from two processes at once: SQLite runs it in one BEGIN IMMEDIATE transaction;
-// MariaDB (where DDL commits implicitly) holds a named lock (GET_LOCK) for the run, and every
-// statement is IF NOT EXISTS so a run cut half-way is completed by the next one.
-std::vector<int> migrate(Database& db);
+// run twice and from two processes (or two Galera nodes) at once: SQLite runs it in one BEGIN
+// IMMEDIATE transaction; MariaDB (where DDL commits implicitly) claims row 1 of
+// schema_migration_lock by a committed INSERT, which Galera replicates (GET_LOCK it would not),
+// waits up to `times.wait` for it (then StoreError(busy) naming the holder), re-reads the applied
+// versions once it holds it, and deletes the row at the end. Every statement is IF NOT EXISTS so
+// a run cut half-way is completed by the next one.
+std::vector<int> migrate(Database& db, const MigrationLockTimes& times = {});
+
+// `cafconnect migrate --release-lock`: deletes the MariaDB lock row whoever holds it, for a
+// migrator known to be gone. Returns the owner it removed (nothing on SQLite or when free).
+std::optional<std::string> release_migration_lock(Database& db);
 
 // The versions recorded in schema_migrations (empty before the first migrate).
 std::vector<int> applied_versions(Database& db);

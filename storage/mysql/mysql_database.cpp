@@ -135,7 +135,26 @@ public:
             stmt->execute("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
                           "NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO'");
             stmt->execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-            conn_->setAutoCommit(true);
+            try {
+                std::unique_ptr<sql::ResultSet> wsrep(stmt->executeQuery("SELECT @@wsrep_on"));
+                galera_ = wsrep->next() && wsrep->getInt(1) == 1;
+            } catch (const sql::SQLException&) {
+                galera_ = false;  // a server without wsrep at all
+            }
+            if (galera_) {
+                // A Galera node may roll back a transaction it brute-force aborts (a conflicting
+                // write from another node) without the next statement reporting it: with
+                // autocommit on, the rest of the transaction would then commit statement by
+                // statement, on values read before the conflict (lost updates, reproduced by the
+                // cluster chaos test). So autocommit stays off, and each write transaction puts a
+                // row in this session's guard table first: if the row is gone before COMMIT, the
+                // transaction was rolled back under our feet and is run again.
+                conn_->setAutoCommit(false);
+                stmt->execute("CREATE TEMPORARY TABLE caf_transaction_guard (id INT NOT NULL PRIMARY KEY) ENGINE=InnoDB");
+                stmt->execute("COMMIT");
+            } else {
+                conn_->setAutoCommit(true);
+            }
         } catch (const sql::SQLException& e) {
             throw translate(e, "connect", true);
         }
@@ -207,6 +226,12 @@ public:
         }
     }
 
+    // Autocommit is off on Galera: what a session or a ping did is committed here.
+    bool galera() const { return galera_; }
+    void end_implicit_transaction() {
+        if (galera_) control("COMMIT");
+    }
+
     bool alive() {
         try {
             return conn_ && conn_->isValid();
@@ -252,6 +277,7 @@ private:
     }
 
     std::unique_ptr<sql::Connection> conn_;
+    bool galera_ = false;
     Dialect dialect_{Dialect::Kind::mariadb};
     std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> cache_;
     std::vector<std::unique_ptr<std::istringstream>> blobs_;
@@ -271,7 +297,9 @@ bool MysqlDatabase::ping() noexcept {
         ensure_thread_init();
         auto lease = pool_.acquire(std::chrono::milliseconds(2000));
         try {
-            return !lease->query("SELECT 1", {}).empty();
+            const bool answered = !lease->query("SELECT 1", {}).empty();
+            lease->end_implicit_transaction();
+            return answered;
         } catch (...) {
             lease.discard();
             return false;
@@ -292,14 +320,21 @@ void MysqlDatabase::run_once(Mode mode, const std::function<void(Connection&)>& 
         throw StoreError(ErrorKind::unavailable, "mysql: idle connection was closed", true);
     }
     lease->last_used = now;
+    const bool galera = lease->galera();
     bool committing = false;
     try {
         if (mode == Mode::session) {
             fn(*lease);
+            lease->end_implicit_transaction();
             return;
         }
+        const bool guarded = mode == Mode::write && galera;
         lease->control(mode == Mode::write ? "START TRANSACTION" : "START TRANSACTION READ ONLY");
+        if (guarded) lease->exec("INSERT INTO caf_transaction_guard (id) VALUES (1)", {});
         fn(*lease);
+        if (guarded && lease->exec("DELETE FROM caf_transaction_guard WHERE id = 1", {}) != 1) {
+            throw StoreError(ErrorKind::busy, "mysql: the transaction was rolled back by a Galera conflict");
+        }
         committing = true;
         lease->control("COMMIT");
     } catch (const StoreError& e) {
@@ -311,14 +346,17 @@ void MysqlDatabase::run_once(Mode mode, const std::function<void(Connection&)>& 
             throw;
         }
         try {
-            if (mode != Mode::session) lease->control("ROLLBACK");
+            if (mode != Mode::session || galera) lease->control("ROLLBACK");
         } catch (...) {
             lease.discard();
         }
+        // A connection whose transaction a Galera node aborted is not trusted again (it did
+        // carry lost updates into its next transaction); a new one costs a handshake.
+        if (e.kind() == ErrorKind::busy && galera) lease.discard();
         throw;
     } catch (...) {
         try {
-            if (mode != Mode::session) lease->control("ROLLBACK");
+            if (mode != Mode::session || galera) lease->control("ROLLBACK");
         } catch (...) {
             lease.discard();
         }

@@ -174,6 +174,15 @@ TEST(Cli, MigrateTwiceAppliesNothingTheSecondTime) {
     EXPECT_TRUE(nlohmann::json::parse(second.out)["applied"].empty());
 }
 
+TEST(Cli, ReleaseLockOnSqliteReleasesNothing) {
+    // SQLite's migrations hold no lock row: the command says so and succeeds.
+    TempDir dir;
+    auto config = write_config(dir.path(), "url = \"sqlite:" + (dir.path() / "caf.db").string() + "\"");
+    auto result = run({"migrate", "--release-lock", "--config", config.string()}, dir.path());
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(nlohmann::json::parse(result.out), (nlohmann::json{{"released", false}, {"owner", ""}}));
+}
+
 TEST(Cli, ImportReportsCreatedUnchangedAndFailedLines) {
     TempDir dir;
     auto config = write_config(dir.path(), "url = \"sqlite:" + (dir.path() / "caf.db").string() + "\"");
