@@ -1,13 +1,17 @@
 // Keeps one slow or dead upstream (a provider, a gateway) from taking the worker pool with it:
-// a bulkhead and a circuit breaker. At most `max_in_flight` calls to the upstream at once, the
-// others refused at once; after `failures_to_open` failures in a row the upstream is left alone
-// for `open_for`, every call refused at once, then a single call goes through to try it again.
+// a bulkhead and a circuit breaker. At most `max_in_flight` calls to the upstream at once; a call
+// beyond that waits a moment (`max_wait`) while the calls under way are young, as in a burst on a
+// healthy upstream, and is refused at once when they have run for `slow_after` already (a hung
+// upstream). After `failures_to_open` failures in a row the upstream is left alone for
+// `open_for`, every call refused at once, then a single call goes through to try it again.
 // Thread-safe; no lock is held during the call itself.
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <optional>
+#include <set>
 
 #include "core/clock.hpp"
 #include "core/expected.hpp"
@@ -20,6 +24,8 @@ public:
         unsigned max_in_flight = 4;
         unsigned failures_to_open = 1;
         std::chrono::seconds open_for{30};
+        std::chrono::milliseconds max_wait{250};
+        std::chrono::milliseconds slow_after{100};
     };
     enum class Refusal {
         busy,         // max_in_flight calls are under way
@@ -29,7 +35,9 @@ public:
     // The right to make one call; say how it went, or it counts as neither (released only).
     class Permit {
     public:
-        Permit(Permit&& other) noexcept : guard_(other.guard_), probe_(other.probe_) { other.guard_ = nullptr; }
+        Permit(Permit&& other) noexcept : guard_(other.guard_), probe_(other.probe_), started_(other.started_) {
+            other.guard_ = nullptr;
+        }
         Permit& operator=(Permit&&) = delete;
         ~Permit();
         void succeeded();
@@ -37,9 +45,11 @@ public:
 
     private:
         friend class UpstreamGuard;
-        Permit(UpstreamGuard* guard, bool probe) : guard_(guard), probe_(probe) {}
+        using Started = std::chrono::steady_clock::time_point;
+        Permit(UpstreamGuard* guard, bool probe, Started started) : guard_(guard), probe_(probe), started_(started) {}
         UpstreamGuard* guard_;
         bool probe_;
+        Started started_;
     };
 
     explicit UpstreamGuard(Settings settings) : settings_(settings) {}
@@ -64,10 +74,12 @@ public:
     const Settings& settings() const { return settings_; }
 
 private:
-    void release(bool probe, std::optional<bool> success, TimePoint now);
+    void release(const Permit& permit, std::optional<bool> success, TimePoint now);
 
     const Settings settings_;
     std::mutex mutex_;
+    std::condition_variable released_;
+    std::multiset<std::chrono::steady_clock::time_point> started_;  // of the calls under way
     unsigned in_flight_ = 0;
     unsigned failures_in_a_row_ = 0;
     std::optional<TimePoint> open_until_;

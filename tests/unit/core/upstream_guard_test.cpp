@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
 #include <vector>
 
 namespace caf {
@@ -12,8 +13,8 @@ using namespace std::chrono_literals;
 
 const TimePoint t0{std::chrono::seconds{1'700'000'000}};
 
-TEST(UpstreamGuard, CallsBeyondTheInFlightLimitAreRefusedAtOnce) {
-    UpstreamGuard g(UpstreamGuard::Settings{2, 1, 30s});
+TEST(UpstreamGuard, CallsBeyondTheInFlightLimitAreRefusedAtOnceWithoutAWait) {
+    UpstreamGuard g(UpstreamGuard::Settings{2, 1, 30s, 0ms});
     auto a = g.enter(t0);
     auto b = g.enter(t0);
     ASSERT_TRUE(a && b);
@@ -22,6 +23,32 @@ TEST(UpstreamGuard, CallsBeyondTheInFlightLimitAreRefusedAtOnce) {
     EXPECT_EQ(c.error(), UpstreamGuard::Refusal::busy);
     a->succeeded();
     EXPECT_TRUE(g.enter(t0)) << "a slot came back";
+}
+
+TEST(UpstreamGuard, ABurstOnAHealthyUpstreamWaitsForACallToEnd) {
+    UpstreamGuard g(UpstreamGuard::Settings{1, 1, 30s, 5s, 5s});
+    auto first = g.enter(t0);
+    ASSERT_TRUE(first);
+    std::thread ends([&] {
+        std::this_thread::sleep_for(20ms);
+        first->succeeded();
+    });
+    auto second = g.enter(t0);  // waits for the first call, young, to end
+    ends.join();
+    EXPECT_TRUE(second);
+}
+
+TEST(UpstreamGuard, CallsAlreadySlowAreNotWaitedFor) {
+    UpstreamGuard g(UpstreamGuard::Settings{1, 1, 30s, 5s, 10ms});
+    auto hung = g.enter(t0);
+    ASSERT_TRUE(hung);
+    std::this_thread::sleep_for(20ms);
+    const auto asked = std::chrono::steady_clock::now();
+    auto refused = g.enter(t0);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error(), UpstreamGuard::Refusal::busy);
+    // Refused at once, not after max_wait (5 s).
+    EXPECT_LT(std::chrono::steady_clock::now() - asked, 1s);
 }
 
 TEST(UpstreamGuard, AFailureLeavesTheUpstreamAloneThenOneCallTriesItAgain) {
