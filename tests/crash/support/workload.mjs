@@ -199,7 +199,6 @@ export class Workload {
         this.record(w, op, {}, started, { error: String(err.cause?.code ?? err.name ?? err) }, false);
         state.jar = new Jar(this.caf.issuer);
         state.loggedIn = false;
-        if (state.family) { state.family.uncertain = true; state.family = undefined; }
         await new Promise((r) => setTimeout(r, 50));
       }
     }
@@ -245,7 +244,6 @@ export class Workload {
     const family = this.families.find((f) => f.worker === w && !f.uncertain && !f.rejected && !f.busy);
     if (!family) return this.client_credentials(w, state, started);
     family.busy = true;
-    state.family = family;
     const old = family.chain.at(-1);
     try {
       const res = await tokenRequest(this.caf.issuer, { grant_type: 'refresh_token', refresh_token: old },
@@ -261,9 +259,13 @@ export class Workload {
       } else {
         family.uncertain = true;
       }
+    } catch (err) {
+      // The server may have rotated the token before it died: presenting the old one again
+      // would be a reuse, which revokes the family. The family is left alone from here on.
+      family.uncertain = true;
+      throw err;
     } finally {
       family.busy = false;
-      state.family = undefined;
     }
   }
 
