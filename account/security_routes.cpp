@@ -42,8 +42,8 @@ CaptchaConfig captcha_config(const config::Config& config) {
 VerificationCodeConfig verification_code_config(const config::Config& config) {
     const auto& v = config.verification_codes;
     VerificationCodeConfig out;
-    out.sms_validity = std::chrono::minutes{v.sms_validity_minutes};
-    out.email_validity = std::chrono::minutes{v.email_validity_minutes};
+    out.sms_validity = std::chrono::seconds{v.sms_validity_seconds};
+    out.email_validity = std::chrono::seconds{v.email_validity_seconds};
     out.letter_validity = std::chrono::days{v.letter_validity_days};
     out.max_tries = int(v.max_tries);
     out.resend_min_interval = std::chrono::seconds{v.resend_interval_seconds};

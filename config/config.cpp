@@ -163,8 +163,8 @@ void read_lockout(TableReader& t, LockoutSettings& l) {
 }
 
 void read_verification_codes(TableReader& t, VerificationCodeSettings& v) {
-    if (auto x = t.get_int("sms_validity_minutes", 1, 60)) v.sms_validity_minutes = unsigned(*x);
-    if (auto x = t.get_int("email_validity_minutes", 1, 24 * 60)) v.email_validity_minutes = unsigned(*x);
+    if (auto x = t.get_int("sms_validity_seconds", 1, 3600)) v.sms_validity_seconds = unsigned(*x);
+    if (auto x = t.get_int("email_validity_seconds", 1, 86400)) v.email_validity_seconds = unsigned(*x);
     if (auto x = t.get_int("letter_validity_days", 1, 90)) v.letter_validity_days = unsigned(*x);
     if (auto x = t.get_int("max_tries", 1, 20)) v.max_tries = unsigned(*x);
     if (auto x = t.get_int("resend_interval_seconds", 0, 3600)) v.resend_interval_seconds = unsigned(*x);

@@ -209,8 +209,9 @@ struct CaptchaSettings {
 
 // Verification codes (SPEC.md §4–§6); the secret is derived from the data key file.
 struct VerificationCodeSettings {
-    unsigned sms_validity_minutes = 10;
-    unsigned email_validity_minutes = 15;
+    // In seconds, so a test can watch a code expire in moments; the pages round them for people.
+    unsigned sms_validity_seconds = 600;
+    unsigned email_validity_seconds = 900;
     unsigned letter_validity_days = 15;
     unsigned max_tries = 5;
     unsigned resend_interval_seconds = 60;

@@ -79,6 +79,7 @@ std::string french_duration(std::chrono::seconds duration) {
     const auto s = duration.count();
     if (s >= 86400 * 2 && s % 86400 == 0) return plural(s / 86400, "jour", "jours");
     if (s >= 3600 && s % 3600 == 0) return plural(s / 3600, "heure", "heures");
+    if (s < 60) return plural(std::max<std::int64_t>(1, s), "seconde", "secondes");
     // Rounded up: a freeze of 9 min 30 s is announced as 10 minutes, never less than it lasts.
     return plural(std::max<std::int64_t>(1, (s + 59) / 60), "minute", "minutes");
 }

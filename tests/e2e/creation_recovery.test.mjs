@@ -534,8 +534,8 @@ describe('headless Chromium: account creation and password recovery on the real 
     });
   });
 
-// A separate server whose mail codes live 1 minute (the configuration's minimum): a code typed
-// after that shows the expiry message.
+// A separate server whose mail codes live 3 seconds: a code typed after that shows the expiry
+// message.
 describe('headless Chromium: an expired code', { skip: !hasChromium() && 'no Chromium' }, () => {
   let caf;
   let captcha;
@@ -544,7 +544,7 @@ describe('headless Chromium: an expired code', { skip: !hasChromium() && 'no Chr
   before(async () => {
     captcha = await startCaptchaService();
     caf = await startCafConnect({
-      extraToml: `${captchaToml(captcha)}\n[verification_codes]\nemail_validity_minutes = 1\n`,
+      extraToml: `${captchaToml(captcha)}\n[verification_codes]\nemail_validity_seconds = 3\n`,
     });
     browser = await launchBrowser();
   });
@@ -554,7 +554,7 @@ describe('headless Chromium: an expired code', { skip: !hasChromium() && 'no Chr
     await captcha?.stop();
   });
 
-  it('a creation code typed after its validity shows "Ce code a expiré"', { timeout: 120_000 }, async () => {
+  it('a creation code typed after its validity shows "Ce code a expiré"', { timeout: 60_000 }, async () => {
     const nir = makeNir({ sex: 2, year: 2001, month: 1, commune: '69123', order: '654' });
     const person = {
       nir: nir.typed, civilite: 'Madame', birthName: 'ESSAIEXPIRE', firstNames: 'Lucie', birthDate: '30/01/2001',
@@ -570,8 +570,8 @@ describe('headless Chromium: an expired code', { skip: !hasChromium() && 'no Chr
       await fillCivilStatus(page, person);
       await passIdentityDocument(page);
       const code = await sendContactCode(page, caf, contact);
-      await page.getByText('Il est valable 1 minute').waitFor();
-      await new Promise((r) => setTimeout(r, 62_000));
+      await page.getByText('Il est valable 3 secondes').waitFor();
+      await new Promise((r) => setTimeout(r, 3_500));
       await typeCreationCode(page, contact, code);
       await page.getByText('Ce code a expiré. Demandez l\'envoi d\'un nouveau code.').first().waitFor();
       await page.getByRole('heading', { name: 'Vérification de mes coordonnées de contact' }).waitFor();

@@ -72,6 +72,8 @@ TEST(NotificationTemplates, TextIsNotHtmlEscaped) {
 TEST(FrenchDuration, SaysMinutesHoursAndDays) {
     EXPECT_EQ(french_duration(10min), "10 minutes");
     EXPECT_EQ(french_duration(1min), "1 minute");
+    EXPECT_EQ(french_duration(1s), "1 seconde");
+    EXPECT_EQ(french_duration(5s), "5 secondes");
     EXPECT_EQ(french_duration(570s), "10 minutes") << "rounded up, never announced shorter than it lasts";
     EXPECT_EQ(french_duration(20min), "20 minutes");
     EXPECT_EQ(french_duration(1h), "1 heure");

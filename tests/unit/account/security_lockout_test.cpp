@@ -162,7 +162,7 @@ ip_max_attempts = 50
 [captcha]
 validity_seconds = 120
 [verification_codes]
-sms_validity_minutes = 8
+sms_validity_seconds = 480
 max_tries = 3
 [cgu]
 version = "2025-01"
