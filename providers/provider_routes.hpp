@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "account/account_routes.hpp"
+#include "account/web/account_context.hpp"
 #include "core/router.hpp"
 #include "core/upstream_logout.hpp"
 #include "providers/browser_state.hpp"

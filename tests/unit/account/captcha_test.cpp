@@ -10,7 +10,7 @@
 
 #include "account/captcha/captcha.hpp"
 #include "account/captcha/captcha_image.hpp"
-#include "account/captcha/captcha_routes.hpp"
+#include "account/web/captcha_routes.hpp"
 #include "fake_random.hpp"
 #include "storage/migrations.hpp"
 

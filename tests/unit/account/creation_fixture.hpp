@@ -4,7 +4,7 @@
 
 #include "security_fixture.hpp"
 
-#include "account/creation/creation_routes.hpp"
+#include "account/web/creation_routes.hpp"
 
 namespace caf::account::test {
 

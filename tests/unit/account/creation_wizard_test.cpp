@@ -6,8 +6,8 @@
 #include <thread>
 
 #include "account/identifiers/nir_agreement.hpp"
-#include "account/login/login_completion.hpp"
 #include "account/password/password_policy.hpp"
+#include "account/web/login_completion.hpp"
 #include "storage/interactions.hpp"
 
 namespace caf::account::test {

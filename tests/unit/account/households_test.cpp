@@ -5,11 +5,11 @@
 
 #include "account/claims/account_claims.hpp"
 #include "account/households/access_matrix.hpp"
-#include "account/households/delegation_pages.hpp"
 #include "account/households/dossier_claim.hpp"
 #include "account/households/household.hpp"
 #include "account/steps/pending_login.hpp"
 #include "account/steps/pending_steps.hpp"
+#include "account/web/delegation_pages.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/dossiers.hpp"
 

@@ -4,9 +4,9 @@
 #include "creation_fixture.hpp"
 
 #include "account/linking/external_links.hpp"
-#include "account/linking/linking_routes.hpp"
 #include "account/linking/pending_external_identity.hpp"
 #include "account/lockout/lockout_messages.hpp"
+#include "account/web/linking_routes.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/external_links.hpp"
 

@@ -13,9 +13,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "account/account_routes.hpp"
 #include "account/identifiers/nir.hpp"
 #include "account/import/account_import.hpp"
+#include "account/web/account_routes.hpp"
 #include "core/login_contract.hpp"
 #include "fake_random.hpp"
 #include "storage/accounts.hpp"

@@ -1,7 +1,7 @@
 // The SSO session after login: rotation, "Gérer Mon Compte" and its idle expiry, "Déconnexion".
 #include "login_fixture.hpp"
 
-#include "account/pages/account_home.hpp"
+#include "account/web/account_home.hpp"
 #include "storage/tokens.hpp"
 
 namespace caf::account::test {

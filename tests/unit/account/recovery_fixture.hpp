@@ -5,7 +5,7 @@
 #include "security_fixture.hpp"
 
 #include "account/recovery/password_recovery.hpp"
-#include "account/recovery/recovery_routes.hpp"
+#include "account/web/recovery_routes.hpp"
 
 namespace caf::account::test {
 

@@ -5,7 +5,7 @@
 #include "login_fixture.hpp"
 
 #include "account/notifications/notification.hpp"
-#include "account/security_routes.hpp"
+#include "account/web/security_routes.hpp"
 #include "storage/notifications.hpp"
 
 namespace caf::account::test {

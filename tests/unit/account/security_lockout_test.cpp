@@ -8,11 +8,11 @@
 #include <thread>
 
 #include "account/lockout/lockout_messages.hpp"
-#include "account/login/login_page.hpp"
 #include "account/login/login_service.hpp"
 #include "account/notifications/notification_dispatcher.hpp"
 #include "account/notifications/notification_templates.hpp"
 #include "account/notifications/outbox_transport.hpp"
+#include "account/web/login_page.hpp"
 #include "storage/audit_log.hpp"
 
 namespace caf::account::test {

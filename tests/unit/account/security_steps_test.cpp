@@ -5,9 +5,9 @@
 
 #include "account/history/login_history.hpp"
 #include "account/password/password_policy.hpp"
-#include "account/password_change/password_change.hpp"
 #include "account/steps/pending_login.hpp"
 #include "account/steps/pending_steps.hpp"
+#include "account/web/password_change.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/sessions.hpp"
 #include "storage/tokens.hpp"

@@ -2,7 +2,7 @@
 // render. One place per flow turns outcomes into pages.
 #pragma once
 
-#include "account/account_routes.hpp"
+#include "account/web/account_context.hpp"
 #include "core/http.hpp"
 
 namespace caf::account::recovery {

@@ -1,11 +1,11 @@
 // "Mon historique": the recent logins of the person with the session.
-#include "account/history/history_page.hpp"
+#include "account/web/history_page.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "account/account_routes.hpp"
 #include "account/history/login_history.hpp"
 #include "account/session/sso_session.hpp"
+#include "account/web/account_context.hpp"
 #include "core/login_contract.hpp"
 
 namespace caf::account {

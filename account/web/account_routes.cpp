@@ -1,11 +1,11 @@
 // The account module's route table.
-#include "account/account_routes.hpp"
+#include "account/web/account_routes.hpp"
 
 #include <algorithm>
 
-#include "account/login/login_page.hpp"
-#include "account/pages/account_home.hpp"
-#include "account/pages/coming_soon.hpp"
+#include "account/web/account_home.hpp"
+#include "account/web/coming_soon.hpp"
+#include "account/web/login_page.hpp"
 
 namespace caf::account {
 

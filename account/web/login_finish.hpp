@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "account/login/login_completion.hpp"
 #include "account/steps/pending_steps.hpp"
+#include "account/web/login_completion.hpp"
 #include "core/clock.hpp"
 #include "core/http.hpp"
 #include "storage/accounts.hpp"

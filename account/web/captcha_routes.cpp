@@ -1,5 +1,5 @@
 // GET /captcha/<id>.png: the picture of a live challenge, or 404.
-#include "account/captcha/captcha_routes.hpp"
+#include "account/web/captcha_routes.hpp"
 
 namespace caf::account {
 namespace {

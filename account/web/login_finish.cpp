@@ -1,12 +1,12 @@
 // Pending steps or session: the one place a proved login turns into either.
-#include "account/login/login_finish.hpp"
+#include "account/web/login_finish.hpp"
 
 #include <algorithm>
 
-#include "account/account_routes.hpp"
 #include "account/households/household.hpp"
-#include "account/pages/page_support.hpp"
 #include "account/steps/pending_login.hpp"
+#include "account/web/account_context.hpp"
+#include "account/web/page_support.hpp"
 #include "core/random.hpp"
 
 namespace caf::account {

@@ -3,10 +3,10 @@
 // historique". The login page itself stays registered by register_account_routes.
 #pragma once
 
-#include "account/account_routes.hpp"
 #include "account/captcha/captcha.hpp"
 #include "account/lockout/lockout_policy.hpp"
 #include "account/verification/verification_code_service.hpp"
+#include "account/web/account_context.hpp"
 #include "config/config.hpp"
 #include "core/router.hpp"
 

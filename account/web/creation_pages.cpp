@@ -1,6 +1,6 @@
 // The creation wizard's pages: parse, call, render. The rules are in civil_status_form.cpp,
 // identity_document.cpp, contact_form.cpp, account_creation.cpp and the verification code service.
-#include "account/creation/creation_pages.hpp"
+#include "account/web/creation_pages.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -10,13 +10,13 @@
 #include "account/creation/creation_draft.hpp"
 #include "account/creation/prefilled_civil_status.hpp"
 #include "account/linking/external_links.hpp"
-#include "account/login/login_finish.hpp"
-#include "account/login/login_completion.hpp"
 #include "account/notifications/notification.hpp"
 #include "account/notifications/notifier.hpp"
-#include "account/pages/page_support.hpp"
 #include "account/password/password_policy.hpp"
 #include "account/session/sso_session.hpp"
+#include "account/web/login_completion.hpp"
+#include "account/web/login_finish.hpp"
+#include "account/web/page_support.hpp"
 #include "core/crypto.hpp"
 #include "core/csrf.hpp"
 #include "core/html_templates.hpp"

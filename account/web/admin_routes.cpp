@@ -1,5 +1,5 @@
 // Admin API handlers: authenticate, parse, call the operation, answer JSON.
-#include "account/admin/admin_routes.hpp"
+#include "account/web/admin_routes.hpp"
 
 #include <fstream>
 #include <functional>

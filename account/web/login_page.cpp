@@ -1,16 +1,16 @@
 // Login page handlers: parse, call, render. The rules are in LoginService.
-#include "account/login/login_page.hpp"
+#include "account/web/login_page.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "account/account_routes.hpp"
 #include "account/lockout/lockout_messages.hpp"
-#include "account/login/login_finish.hpp"
 #include "account/login/login_form.hpp"
 #include "account/login/login_service.hpp"
 #include "account/login/remembered_identifier.hpp"
-#include "account/pages/page_support.hpp"
 #include "account/session/sso_session.hpp"
+#include "account/web/account_context.hpp"
+#include "account/web/login_finish.hpp"
+#include "account/web/page_support.hpp"
 #include "core/crypto.hpp"
 #include "core/login_contract.hpp"
 #include "storage/audit_log.hpp"

@@ -1,9 +1,9 @@
 // Route table of login security, and the configuration turned into the services' settings.
-#include "account/security_routes.hpp"
+#include "account/web/security_routes.hpp"
 
-#include "account/history/history_page.hpp"
-#include "account/password_change/password_change.hpp"
-#include "account/steps/step_pages.hpp"
+#include "account/web/history_page.hpp"
+#include "account/web/password_change.hpp"
+#include "account/web/step_pages.hpp"
 
 namespace caf::account {
 

@@ -1,9 +1,9 @@
 // Opening the session and completing the interaction of a successful login.
-#include "account/login/login_completion.hpp"
+#include "account/web/login_completion.hpp"
 
-#include "account/account_routes.hpp"
 #include "account/history/login_history.hpp"
 #include "account/session/sso_session.hpp"
+#include "account/web/account_context.hpp"
 #include "core/login_contract.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/interactions.hpp"

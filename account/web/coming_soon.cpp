@@ -1,9 +1,9 @@
 // The "bientôt disponible" pages.
-#include "account/pages/coming_soon.hpp"
+#include "account/web/coming_soon.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "account/pages/page_support.hpp"
+#include "account/web/page_support.hpp"
 #include "core/html_templates.hpp"
 
 namespace caf::account {

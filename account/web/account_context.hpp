@@ -1,5 +1,5 @@
-// The account side's pages: native login ("Connexion"), the account home ("Gérer Mon Compte"),
-// logout, and the "bientôt disponible" pages of flows whose issues have not landed yet.
+// AccountContext: what the pages and route tables of account/web/ are given, built once by the
+// composition root.
 #pragma once
 
 #include "account/captcha/captcha.hpp"
@@ -12,7 +12,6 @@
 #include "core/csrf.hpp"
 #include "core/html_templates.hpp"
 #include "core/random.hpp"
-#include "core/router.hpp"
 #include "core/upstream_logout.hpp"
 #include "storage/database.hpp"
 
@@ -30,7 +29,7 @@ struct AccountContext {
     const CsrfGuard& csrf;
     const Clock& clock;
     Random& random;                // session ids
-    // Login security (account/security_routes.hpp). Set by the composition root; without a
+    // Login security (account/web/security_routes.hpp). Set by the composition root; without a
     // captcha provider no captcha is asked (rule tests), without a code service the contact
     // step of the first connection is skipped.
     CaptchaProvider* captcha = nullptr;            // the "Vérification de sécurité" from the 4th attempt
@@ -39,18 +38,5 @@ struct AccountContext {
     // (providers/, wired by the composition root); none: local logout only.
     UpstreamLogout* upstream_logout = nullptr;
 };
-
-// Registers, on `router`:
-//   GET  /connexion                       blocking  login page (?interaction=ID, ?provisoire=1)
-//   POST /connexion                       blocking  login (Argon2id, store)
-//   GET  /connexion/oublier-identifiant   inline    forgets the remembered identifier
-//   GET  /mon-compte                      blocking  account home (SSO session required)
-//   POST /deconnexion                     blocking  ends the SSO session
-//   GET  /deconnexion                     inline    "Vous êtes déconnecté"
-//   GET  /franceconnect                   inline    "bientôt disponible" when no provider "franceconnect"
-//                                                   is configured (else providers/ registers it)
-// "Créer Mon Compte" is registered by register_creation_routes (account/creation/).
-// The recovery pages are registered by register_recovery_routes (account/recovery/).
-void register_account_routes(http::Router& router, AccountContext& context);
 
 }  // namespace caf::account

@@ -1,7 +1,7 @@
 // "Mot de passe oublié" and "Identifiant provisoire oublié ?" (SPEC.md §6): the routes.
 #pragma once
 
-#include "account/account_routes.hpp"
+#include "account/web/account_context.hpp"
 #include "core/router.hpp"
 
 namespace caf::account {

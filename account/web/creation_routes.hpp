@@ -3,7 +3,7 @@
 
 #include <chrono>
 
-#include "account/account_routes.hpp"
+#include "account/web/account_context.hpp"
 #include "core/router.hpp"
 
 namespace caf::account {

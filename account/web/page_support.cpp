@@ -1,10 +1,10 @@
 // Shared page pieces.
-#include "account/pages/page_support.hpp"
+#include "account/web/page_support.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "account/account_routes.hpp"
 #include "account/password/password_policy.hpp"
+#include "account/web/account_context.hpp"
 #include "core/crypto.hpp"
 #include "core/html_templates.hpp"
 

@@ -1,14 +1,14 @@
 // "Modifier mon mot de passe": parse, check, store, revoke, notify.
-#include "account/password_change/password_change.hpp"
+#include "account/web/password_change.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "account/account_routes.hpp"
 #include "account/notifications/notification.hpp"
 #include "account/notifications/notifier.hpp"
-#include "account/pages/page_support.hpp"
 #include "account/password/password_policy.hpp"
 #include "account/session/sso_session.hpp"
+#include "account/web/account_context.hpp"
+#include "account/web/page_support.hpp"
 #include "core/login_contract.hpp"
 #include "storage/accounts.hpp"
 #include "storage/audit_log.hpp"

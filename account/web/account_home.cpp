@@ -1,14 +1,14 @@
 // The account home and logout handlers.
-#include "account/pages/account_home.hpp"
+#include "account/web/account_home.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "account/account_routes.hpp"
-#include "account/identifiers/nir.hpp"
 #include "account/households/household.hpp"
+#include "account/identifiers/nir.hpp"
 #include "account/identity/sealed_person.hpp"
-#include "account/linking/linking_pages.hpp"
 #include "account/session/sso_session.hpp"
+#include "account/web/account_context.hpp"
+#include "account/web/linking_pages.hpp"
 #include "core/login_contract.hpp"
 #include "storage/accounts.hpp"
 #include "storage/audit_log.hpp"

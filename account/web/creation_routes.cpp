@@ -1,11 +1,11 @@
 // The creation wizard's route table.
-#include "account/creation/creation_routes.hpp"
+#include "account/web/creation_routes.hpp"
 
 #include <memory>
 #include <optional>
 
-#include "account/creation/creation_pages.hpp"
 #include "account/creation/identity_document.hpp"
+#include "account/web/creation_pages.hpp"
 
 namespace caf::account {
 

@@ -1,10 +1,10 @@
 // "Mes autorisations": session, household, form, decision.
-#include "account/households/delegation_pages.hpp"
+#include "account/web/delegation_pages.hpp"
 
-#include "account/account_routes.hpp"
 #include "account/households/delegation.hpp"
-#include "account/pages/page_support.hpp"
 #include "account/session/sso_session.hpp"
+#include "account/web/account_context.hpp"
+#include "account/web/page_support.hpp"
 #include "core/login_contract.hpp"
 
 namespace caf::account::households {

@@ -1,7 +1,7 @@
 // Route table of the recovery flows.
-#include "account/recovery/recovery_routes.hpp"
+#include "account/web/recovery_routes.hpp"
 
-#include "account/recovery/recovery_pages.hpp"
+#include "account/web/recovery_pages.hpp"
 
 namespace caf::account {
 

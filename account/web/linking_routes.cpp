@@ -1,9 +1,9 @@
 // The linking pages' route table.
-#include "account/linking/linking_routes.hpp"
+#include "account/web/linking_routes.hpp"
 
-#include "account/account_routes.hpp"
-#include "account/linking/linking_pages.hpp"
 #include "account/linking/pending_external_identity.hpp"
+#include "account/web/account_context.hpp"
+#include "account/web/linking_pages.hpp"
 
 namespace caf::account {
 

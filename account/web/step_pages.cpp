@@ -1,22 +1,22 @@
 // Step pages: parse, call, render. The step order is PendingLogin's; the rules are in
 // pending_steps.cpp, password_policy.cpp and the verification code service.
-#include "account/steps/step_pages.hpp"
+#include "account/web/step_pages.hpp"
 
 #include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
-#include "account/account_routes.hpp"
 #include "account/households/delegation.hpp"
-#include "account/households/delegation_pages.hpp"
-#include "account/login/login_completion.hpp"
 #include "account/notifications/notification.hpp"
 #include "account/notifications/notifier.hpp"
-#include "account/pages/page_support.hpp"
 #include "account/password/password_policy.hpp"
 #include "account/personal_data/contact_masking.hpp"
 #include "account/steps/pending_login.hpp"
+#include "account/web/account_context.hpp"
+#include "account/web/delegation_pages.hpp"
+#include "account/web/login_completion.hpp"
+#include "account/web/page_support.hpp"
 #include "storage/accounts.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/notifications.hpp"

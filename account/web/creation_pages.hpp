@@ -2,9 +2,9 @@
 // account_creation), render. One handler per route.
 #pragma once
 
-#include "account/account_routes.hpp"
-#include "account/creation/creation_routes.hpp"
 #include "account/creation/identity_document.hpp"
+#include "account/web/account_context.hpp"
+#include "account/web/creation_routes.hpp"
 #include "core/http.hpp"
 
 namespace caf::account::creation {

@@ -1,17 +1,17 @@
 // The recovery pages. The handlers never branch on whether a request matched an account before
 // the new password: known and unknown identifiers get the same pages, statuses and cookies.
-#include "account/recovery/recovery_pages.hpp"
+#include "account/web/recovery_pages.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include "account/identity/person_record.hpp"
-#include "account/login/login_page.hpp"
 #include "account/login/login_service.hpp"
 #include "account/notifications/notification.hpp"
-#include "account/pages/page_support.hpp"
 #include "account/password/password_policy.hpp"
 #include "account/recovery/password_recovery.hpp"
 #include "account/recovery/provisional_id_recovery.hpp"
+#include "account/web/login_page.hpp"
+#include "account/web/page_support.hpp"
 #include "core/crypto.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/rate_limits.hpp"
