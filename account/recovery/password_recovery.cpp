@@ -10,6 +10,7 @@
 #include "account/login/login_service.hpp"
 #include "account/notifications/notification.hpp"
 #include "account/notifications/notifier.hpp"
+#include "account/verification/code_delivery.hpp"
 #include "account/personal_data/contact_masking.hpp"
 #include "account/browser_draft.hpp"
 #include "core/crypto.hpp"
@@ -35,15 +36,6 @@ std::optional<RecoveryStage> parse_stage(std::string_view text) {
     for (const auto& [s, name] : stage_names)
         if (name == text) return s;
     return std::nullopt;
-}
-
-NotificationChannel notification_channel(CodeChannel channel) {
-    switch (channel) {
-        case CodeChannel::email: return NotificationChannel::email;
-        case CodeChannel::sms: return NotificationChannel::sms;
-        case CodeChannel::letter: return NotificationChannel::letter;
-    }
-    return NotificationChannel::email;
 }
 
 PersonalDataKind contact_kind(CodeChannel channel) {
@@ -206,22 +198,13 @@ IdentifyOutcome identify(storage::Database& db, const PersonalDataProtector& pro
 SendOutcome send_recovery_code(storage::Database& db, const PersonalDataProtector& protector,
                                VerificationCodeService& codes, RecoveryRequest& request, CodeChannel channel,
                                TimePoint now, bool resend) {
-    storage::Notifications queue(db);
-    Notifier notifier(queue, protector);
-    auto outcome = db.transaction([&](storage::Connection& c) -> SendOutcome {
-        auto sent = resend && request.code_id
-                        ? codes.resend(c, *request.code_id, recovery_code_purpose, request.subject, now)
-                        : codes.send_code(c, recovery_code_purpose, request.subject, channel, now);
-        if (!sent || !request.account_id) return sent;
-        auto account = storage::Accounts(db).find(c, *request.account_id);
-        if (!account) return sent;
-        if (auto recipient = contact_of(protector, *account, channel))
-            notifier.enqueue(c,
-                             verification_code_message(notification_channel(channel), *recipient, sent->code,
-                                                       codes.config().validity(channel), account->id),
-                             now);
-        return sent;
-    });
+    // A request for nobody sends its decoy code to nobody: the same answer, no message.
+    CodeDelivery delivery{recovery_code_purpose, request.subject, channel,
+                          resend ? request.code_id : std::nullopt, std::nullopt, request.account_id};
+    if (request.account_id)
+        if (auto account = storage::Accounts(db).find(*request.account_id))
+            delivery.recipient = contact_of(protector, *account, channel);
+    auto outcome = deliver_code(db, codes, protector, delivery, now);
     if (outcome) {
         request.code_id = outcome->id;
         request.code_channel = channel;

@@ -12,6 +12,7 @@
 #include "account/linking/external_links.hpp"
 #include "account/notifications/notification.hpp"
 #include "account/notifications/notifier.hpp"
+#include "account/verification/code_delivery.hpp"
 #include "account/password/password_policy.hpp"
 #include "account/session/sso_session.hpp"
 #include "account/web/login_completion.hpp"
@@ -383,10 +384,6 @@ http::Response submit_identity_document(const http::Request& request, CreationCo
     return to_stage_page();
 }
 
-NotificationChannel notification_channel(CodeChannel channel) {
-    return channel == CodeChannel::email ? NotificationChannel::email : NotificationChannel::sms;
-}
-
 // The seconds to wait when this address or this destination has had its codes for the window;
 // nullopt when the send may go (and is then counted against both).
 std::optional<std::int64_t> code_send_refusal(const http::Request& request, CreationContext& ctx,
@@ -419,8 +416,6 @@ http::Response submit_contact(const http::Request& request, CreationContext& ctx
         return render(request, ctx, loaded, feedback, 503);
     }
     const auto subject = CreationDrafts::code_subject(loaded.id);
-    storage::Notifications queue(actx.db);
-    Notifier notifier(queue, actx.protector);
     auto drafts = drafts_of(ctx);
 
     if (action == "changer") {
@@ -456,33 +451,27 @@ http::Response submit_contact(const http::Request& request, CreationContext& ctx
                 return too_many_requests(request, ctx, loaded, feedback, *wait);
             }
         }
-        std::optional<SendOutcome> outcome;
-        actx.db.transaction([&](storage::Connection& c) {
-            outcome = resend ? actx.codes->resend(c, *d.code_id, contact_code_purpose, subject, now)
-                             : actx.codes->send_code(c, contact_code_purpose, subject, contact->channel, now);
-            if (!*outcome) return;
-            const auto& sent = **outcome;
-            notifier.enqueue(c,
-                             verification_code_message(notification_channel(contact->channel), contact->value,
-                                                       sent.code, actx.codes->config().validity(contact->channel)),
-                             now);
-            LoadedDraft updated = loaded;
-            updated.draft.channel = contact->channel;
-            updated.draft.contact = contact->value;
-            updated.draft.code_id = sent.id;
-            updated.draft.contact_verified = false;
-            drafts.save(c, updated, now);
-        });
-        if (!*outcome) {
-            feedback.alert = resend_message(*outcome);
+        CodeDelivery delivery{contact_code_purpose, subject, contact->channel,
+                              resend ? d.code_id : std::nullopt, contact->value, std::nullopt};
+        auto outcome = deliver_code(actx.db, *actx.codes, actx.protector, delivery, now,
+                                    [&](storage::Connection& c, const SentCode& sent) {
+                                        LoadedDraft updated = loaded;
+                                        updated.draft.channel = contact->channel;
+                                        updated.draft.contact = contact->value;
+                                        updated.draft.code_id = sent.id;
+                                        updated.draft.contact_verified = false;
+                                        drafts.save(c, updated, now);
+                                    });
+        if (!outcome) {
+            feedback.alert = resend_message(outcome);
             if (!resend) feedback.values = shown_again(form);
             return render(request, ctx, loaded, feedback, 429);
         }
         d.channel = contact->channel;
         d.contact = contact->value;
-        d.code_id = (**outcome).id;
+        d.code_id = outcome->id;
         if (!resend) return to_stage_page();
-        feedback.info = resend_message(*outcome);
+        feedback.info = resend_message(outcome);
         return render(request, ctx, loaded, feedback, 200);
     }
     if (action == "valider" && d.code_id) {

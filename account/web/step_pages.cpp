@@ -10,6 +10,7 @@
 #include "account/households/delegation.hpp"
 #include "account/notifications/notification.hpp"
 #include "account/notifications/notifier.hpp"
+#include "account/verification/code_delivery.hpp"
 #include "account/password/password_policy.hpp"
 #include "account/personal_data/contact_masking.hpp"
 #include "account/steps/pending_login.hpp"
@@ -42,10 +43,6 @@ Contacts contacts_of(AccountContext& ctx, std::int64_t account_id) {
     if (account->email_sealed) out.email = ctx.protector.open(PersonalDataKind::email, *account->email_sealed);
     if (account->phone_sealed) out.phone = ctx.protector.open(PersonalDataKind::phone, *account->phone_sealed);
     return out;
-}
-
-NotificationChannel notification_channel(CodeChannel channel) {
-    return channel == CodeChannel::email ? NotificationChannel::email : NotificationChannel::sms;
 }
 
 std::string subject_of(std::int64_t account_id) { return "account:" + std::to_string(account_id); }
@@ -313,31 +310,23 @@ http::Response send_code(const http::Request& request, AccountContext& ctx, Load
         feedback.errors.emplace_back("Veuillez choisir comment recevoir le code de vérification.");
         return render(request, ctx, loaded, feedback, 400);
     }
-    storage::Notifications queue(ctx.db);
-    Notifier notifier(queue, ctx.protector);
-    std::optional<SendOutcome> outcome;
-    ctx.db.transaction([&](storage::Connection& c) {
-        outcome = resend && p.code_id
-                      ? ctx.codes->resend(c, *p.code_id, purpose_of(use), subject_of(p.account_id), now)
-                      : ctx.codes->send_code(c, purpose_of(use), subject_of(p.account_id), *channel, now);
-        if (!*outcome) return;
-        const auto& sent = **outcome;
-        notifier.enqueue(c,
-                         verification_code_message(notification_channel(*channel), *contacts.of(*channel), sent.code,
-                                                   ctx.codes->config().validity(*channel), p.account_id),
-                         now);
-        LoadedLogin updated = loaded;
-        updated.login.code_id = sent.id;
-        updated.login.code_channel = *channel;
-        PendingLogins(ctx.db).save(c, updated, now);
-    });
-    if (!*outcome) {
-        feedback.errors.push_back(resend_message(*outcome));
+    const auto subject = subject_of(p.account_id);
+    CodeDelivery delivery{purpose_of(use), subject, *channel, resend ? p.code_id : std::nullopt,
+                          *contacts.of(*channel), p.account_id};
+    auto outcome = deliver_code(ctx.db, *ctx.codes, ctx.protector, delivery, now,
+                                [&](storage::Connection& c, const SentCode& sent) {
+                                    LoadedLogin updated = loaded;
+                                    updated.login.code_id = sent.id;
+                                    updated.login.code_channel = *channel;
+                                    PendingLogins(ctx.db).save(c, updated, now);
+                                });
+    if (!outcome) {
+        feedback.errors.push_back(resend_message(outcome));
         return render(request, ctx, loaded, feedback, 429);
     }
-    p.code_id = (**outcome).id;
+    p.code_id = outcome->id;
     p.code_channel = *channel;
-    if (resend) feedback.info = resend_message(*outcome);
+    if (resend) feedback.info = resend_message(outcome);
     return resend ? render(request, ctx, loaded, feedback, 200) : http::Response::redirect(std::string(steps_path), 303);
 }
 

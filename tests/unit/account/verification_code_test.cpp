@@ -7,9 +7,11 @@
 #include <string>
 #include <unistd.h>
 
+#include "account/verification/code_delivery.hpp"
 #include "account/verification/verification_code_service.hpp"
 #include "fake_random.hpp"
 #include "storage/migrations.hpp"
+#include "storage/notifications.hpp"
 
 namespace caf::account::test {
 namespace {
@@ -223,6 +225,67 @@ TEST_F(VerificationCodeTest, NonsensicalConfigIsRefusedAtStartup) {
     config.max_tries = 0;
     EXPECT_THROW(VerificationCodeService(*db_, std::string(32, 's'), random_, config), std::invalid_argument);
     EXPECT_THROW(VerificationCodeService(*db_, "short", random_), std::invalid_argument);
+}
+
+// deliver_code: the code, its message and the caller's record are written together or not at all.
+class CodeDeliveryTest : public VerificationCodeTest {
+protected:
+    std::vector<storage::Notification> queued() {
+        return storage::Notifications(*db_).claim_due(to_unix_seconds(clock_.now()) + 1, 100, 30);
+    }
+    CodeDelivery to_phone(std::optional<std::int64_t> resend_of = std::nullopt) {
+        return {creation, draft, CodeChannel::sms, resend_of, std::string("+33600000001"), std::nullopt};
+    }
+    PersonalDataProtector protector_{std::string(32, 'd'), std::string(32, 'l')};
+};
+
+TEST_F(CodeDeliveryTest, ASentCodeQueuesItsMessageWithTheCallersRecord) {
+    std::optional<std::int64_t> recorded;
+    auto sent = deliver_code(*db_, *codes_, protector_, to_phone(), clock_.now(),
+                             [&](storage::Connection&, const SentCode& code) { recorded = code.id; });
+    ASSERT_TRUE(sent);
+    EXPECT_EQ(recorded, sent->id);
+    auto messages = queued();
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_EQ(messages[0].channel, "sms");
+    EXPECT_EQ(protector_.open(PersonalDataKind::phone, messages[0].recipient_sealed), "+33600000001");
+    EXPECT_EQ(verify(*sent, sent->code).outcome, CodeCheck::ok);
+}
+
+TEST_F(CodeDeliveryTest, ARecordThatFailsLeavesNeitherCodeNorMessage) {
+    std::optional<std::int64_t> id;
+    EXPECT_THROW(deliver_code(*db_, *codes_, protector_, to_phone(), clock_.now(),
+                              [&](storage::Connection&, const SentCode& code) {
+                                  id = code.id;
+                                  throw std::runtime_error("draft not saved");
+                              }),
+                 std::runtime_error);
+    ASSERT_TRUE(id);
+    EXPECT_TRUE(queued().empty());
+    auto refusal = codes_->resend_refusal(*id, creation, draft, clock_.now());
+    ASSERT_TRUE(refusal);
+    EXPECT_EQ(refusal->reason, SendRefusal::not_resendable);
+}
+
+TEST_F(CodeDeliveryTest, ARefusedResendWritesNothingAndRecordsNothing) {
+    auto first = deliver_code(*db_, *codes_, protector_, to_phone(), clock_.now());
+    ASSERT_TRUE(first);
+    clock_.advance(10s);
+    bool recorded = false;
+    auto again = deliver_code(*db_, *codes_, protector_, to_phone(first->id), clock_.now(),
+                              [&](storage::Connection&, const SentCode&) { recorded = true; });
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().reason, SendRefusal::too_soon);
+    EXPECT_FALSE(recorded);
+    EXPECT_EQ(queued().size(), 1u);
+    EXPECT_EQ(verify(*first, first->code).outcome, CodeCheck::ok);
+}
+
+TEST_F(CodeDeliveryTest, ADecoyCodeForNobodyQueuesNoMessage) {
+    auto delivery = to_phone();
+    delivery.recipient.reset();
+    EXPECT_TRUE(deliver_code(*db_, *codes_, protector_, delivery, clock_.now()));
+    EXPECT_TRUE(queued().empty());
 }
 
 }  // namespace
