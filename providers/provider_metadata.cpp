@@ -7,7 +7,9 @@
 namespace caf::providers {
 namespace {
 
-unexpected<FetchError> failure(std::string what) { return unexpected<FetchError>{FetchError{std::move(what)}}; }
+unexpected<http::FetchError> failure(std::string what) {
+    return unexpected<http::FetchError>{http::FetchError{std::move(what)}};
+}
 
 std::string string_member(const nlohmann::json& doc, const char* name) {
     auto it = doc.find(name);
@@ -22,7 +24,7 @@ bool lists(const nlohmann::json& doc, const char* name, std::string_view value) 
 
 }  // namespace
 
-expected<ProviderEndpoints, FetchError> ProviderMetadata::endpoints() {
+expected<ProviderEndpoints, http::FetchError> ProviderMetadata::endpoints() {
     const auto now = clock_.now();
     {
         // Never held across the fetch: a hung provider must not queue every login behind it.
@@ -68,9 +70,9 @@ std::optional<ProviderEndpoints> ProviderMetadata::last_known_endpoints() {
     return endpoints_;
 }
 
-expected<std::shared_ptr<const oidc::jose::JwkSet>, FetchError> ProviderMetadata::fetch_keys(TimePoint now) {
+expected<std::shared_ptr<const oidc::jose::JwkSet>, http::FetchError> ProviderMetadata::fetch_keys(TimePoint now) {
     auto where = endpoints();
-    if (!where) return unexpected<FetchError>{where.error()};
+    if (!where) return unexpected<http::FetchError>{where.error()};
     auto reply = fetcher_.get(where->jwks_uri, {{"Accept", "application/jwk-set+json, application/json"}},
                               std::chrono::milliseconds{config_.timeout_ms});
     if (!reply) return failure("jwks: " + reply.error().what);
@@ -84,7 +86,7 @@ expected<std::shared_ptr<const oidc::jose::JwkSet>, FetchError> ProviderMetadata
     return shared;
 }
 
-expected<std::shared_ptr<const oidc::jose::JwkSet>, FetchError> ProviderMetadata::keys() {
+expected<std::shared_ptr<const oidc::jose::JwkSet>, http::FetchError> ProviderMetadata::keys() {
     const auto now = clock_.now();
     {
         std::lock_guard lock(mutex_);

@@ -13,7 +13,7 @@
 #include "core/clock.hpp"
 #include "core/expected.hpp"
 #include "oidc/jose/jwk.hpp"
-#include "providers/http_fetcher.hpp"
+#include "core/http_fetcher.hpp"
 
 namespace caf::providers {
 
@@ -34,26 +34,26 @@ struct MetadataSettings {
 
 class ProviderMetadata {
 public:
-    ProviderMetadata(const config::ProviderConfig& config, HttpFetcher& fetcher, const Clock& clock,
+    ProviderMetadata(const config::ProviderConfig& config, http::HttpFetcher& fetcher, const Clock& clock,
                      MetadataSettings settings = {})
         : config_(config), fetcher_(fetcher), clock_(clock), settings_(settings) {}
 
     // Discovery (when configured) merged with the explicit endpoints, which win.
-    expected<ProviderEndpoints, FetchError> endpoints();
+    expected<ProviderEndpoints, http::FetchError> endpoints();
     // The endpoints last fetched, however old (nullopt before the first fetch): what a logout
     // uses, so that a provider down at that moment does not hold the person's logout.
     std::optional<ProviderEndpoints> last_known_endpoints();
     // The cached JWKS, fetched when absent or older than the TTL.
-    expected<std::shared_ptr<const oidc::jose::JwkSet>, FetchError> keys();
+    expected<std::shared_ptr<const oidc::jose::JwkSet>, http::FetchError> keys();
     // After an unknown kid: a fresh JWKS, unless a forced refetch happened less than
     // `refetch_interval` ago (then nullopt: the caller keeps its answer).
     std::optional<std::shared_ptr<const oidc::jose::JwkSet>> refetch_keys_for_unknown_kid();
 
 private:
-    expected<std::shared_ptr<const oidc::jose::JwkSet>, FetchError> fetch_keys(TimePoint now);
+    expected<std::shared_ptr<const oidc::jose::JwkSet>, http::FetchError> fetch_keys(TimePoint now);
 
     const config::ProviderConfig& config_;
-    HttpFetcher& fetcher_;
+    http::HttpFetcher& fetcher_;
     const Clock& clock_;
     MetadataSettings settings_;
 

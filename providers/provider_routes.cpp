@@ -244,7 +244,7 @@ http::Response logout_callback(const http::Request& request, AccountContext& ctx
 
 }  // namespace
 
-ProviderRegistry::ProviderRegistry(const config::Config& config, HttpFetcher& fetcher, const Clock& clock,
+ProviderRegistry::ProviderRegistry(const config::Config& config, http::HttpFetcher& fetcher, const Clock& clock,
                                    Random& random, MetadataSettings settings) {
     // A provider never holds more than half the worker pool, whatever its setting: the other
     // half serves tokens, introspection and native logins while it hangs.

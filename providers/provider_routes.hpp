@@ -17,7 +17,7 @@
 #include "core/router.hpp"
 #include "core/upstream_logout.hpp"
 #include "providers/browser_state.hpp"
-#include "providers/http_fetcher.hpp"
+#include "core/http_fetcher.hpp"
 #include "providers/upstream_client.hpp"
 
 namespace caf::providers {
@@ -34,7 +34,7 @@ inline constexpr std::string_view account_unusable_message =
 // The configured providers, by name.
 class ProviderRegistry {
 public:
-    ProviderRegistry(const config::Config& config, HttpFetcher& fetcher, const Clock& clock, Random& random,
+    ProviderRegistry(const config::Config& config, http::HttpFetcher& fetcher, const Clock& clock, Random& random,
                      MetadataSettings settings = {});
     UpstreamProvider* find(std::string_view name) const;
     const std::map<std::string, std::unique_ptr<UpstreamProvider>, std::less<>>& all() const { return providers_; }

@@ -68,7 +68,7 @@ std::string random_hex64(Random& random) {
 
 std::string pkce_challenge(std::string_view verifier) { return crypto::base64url_encode(crypto::sha256(verifier)); }
 
-UpstreamProvider::UpstreamProvider(config::ProviderConfig config, HttpFetcher& fetcher, const Clock& clock,
+UpstreamProvider::UpstreamProvider(config::ProviderConfig config, http::HttpFetcher& fetcher, const Clock& clock,
                                    Random& random, MetadataSettings settings)
     : config_(std::move(config)),
       guard_(UpstreamGuard::Settings{config_.max_concurrent_calls, 1,
@@ -172,7 +172,7 @@ expected<AuthenticatedUpstream, Rejection> UpstreamProvider::finish(const Pendin
     http::Params form{{"grant_type", "authorization_code"}, {"code", *params.code},
                       {"redirect_uri", config_.redirect_uri}};
     if (pending.code_verifier) form.emplace_back("code_verifier", *pending.code_verifier);
-    HeaderList headers{{"Accept", "application/json"}};
+    http::HeaderList headers{{"Accept", "application/json"}};
     if (config_.token_endpoint_auth_method == "client_secret_post") {
         form.emplace_back("client_id", config_.client_id);
         form.emplace_back("client_secret", config_.client_secret);

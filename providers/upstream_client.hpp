@@ -21,8 +21,8 @@
 #include "oidc/jose/openssl_handles.hpp"
 #include "providers/callback_validation.hpp"
 #include "core/upstream_guard.hpp"
-#include "providers/guarded_fetcher.hpp"
-#include "providers/http_fetcher.hpp"
+#include "core/guarded_fetcher.hpp"
+#include "core/http_fetcher.hpp"
 #include "providers/provider_metadata.hpp"
 
 namespace caf::providers {
@@ -66,7 +66,7 @@ std::string pkce_challenge(std::string_view verifier);
 class UpstreamProvider {
 public:
     // Throws std::runtime_error when the private_key_jwt key file cannot be read (startup).
-    UpstreamProvider(config::ProviderConfig config, HttpFetcher& fetcher, const Clock& clock, Random& random,
+    UpstreamProvider(config::ProviderConfig config, http::HttpFetcher& fetcher, const Clock& clock, Random& random,
                      MetadataSettings settings = {});
 
     const config::ProviderConfig& config() const { return config_; }
@@ -98,7 +98,7 @@ private:
 
     config::ProviderConfig config_;
     UpstreamGuard guard_;
-    GuardedFetcher fetcher_;  // every call to this provider goes through its guard
+    http::GuardedFetcher fetcher_;  // every call to this provider goes through its guard
     const Clock& clock_;
     Random& random_;
     std::unique_ptr<ProviderMetadata> metadata_;

@@ -38,6 +38,7 @@
 #include "core/html_templates.hpp"
 #include "core/login_contract.hpp"
 #include "core/random.hpp"
+#include "net/httplib_fetcher.hpp"
 #include "oidc/backchannel_routes.hpp"
 #include "oidc/browser_routes.hpp"
 #include "oidc/claims_source.hpp"
@@ -198,6 +199,8 @@ int run_server(const config::Config& config) {
     account::LockoutPolicy lockout(account::lockout_config(config));
     account::CaptchaService builtin_captcha(*db, crypto::hmac_sha256(data_keys.lookup, "caf-connect captcha"), random,
                                             account::captcha_config(config));
+    // Every outgoing HTTP call (providers, captcha, SMS gateway) goes through this one client.
+    net::HttplibFetcher outgoing_http;
     std::optional<account::ExternalCaptcha> external_captcha;
     if (config.captcha.provider == "external")
         external_captcha.emplace(
@@ -206,7 +209,7 @@ int run_server(const config::Config& config) {
                 std::chrono::milliseconds(config.captcha.timeout_ms),
                 // A hung service holds at most half the workers, like an upstream provider.
                 UpstreamGuard::Settings{std::max(1u, config.workers.threads / 2), 1, std::chrono::seconds(30)}},
-            clock);
+            outgoing_http, clock);
     account::CaptchaProvider& captcha =
         external_captcha ? static_cast<account::CaptchaProvider&>(*external_captcha) : builtin_captcha;
     account::VerificationCodeService codes(*db, crypto::hmac_sha256(data_keys.lookup, "caf-connect verification codes"),
@@ -217,8 +220,7 @@ int run_server(const config::Config& config) {
     oidc::ProviderContext provider{config,  clients, *keys, *db, claims, pages, csrf, clock, random,
                                    crypto::hmac_sha256(data_keys.lookup, "caf-connect subject")};
     // FranceConnect and other upstream providers (SPEC.md §8); their logout is chained.
-    providers::HttplibFetcher upstream_fetcher;
-    providers::ProviderRegistry upstream_providers(config, upstream_fetcher, clock, random);
+    providers::ProviderRegistry upstream_providers(config, outgoing_http, clock, random);
     providers::ChainedLogout chained_logout(upstream_providers, *db, random);
     provider.upstream_logout = &chained_logout;
 
@@ -251,7 +253,7 @@ int run_server(const config::Config& config) {
     storage::Notifications notification_queue(*db);
     storage::AuditLog audit_log(*db);
     account::NotificationTemplates notification_templates(config.server.templates_root);
-    auto transports = account::make_notification_transports(config.notifications, random, clock);
+    auto transports = account::make_notification_transports(config.notifications, random, clock, outgoing_http);
     account::DispatcherSettings dispatch_settings;
     dispatch_settings.retry = account::retry_policy(config.notifications);
     // The outbox skips a message it already holds, so the claims of a killed process can be taken

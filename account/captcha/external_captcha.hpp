@@ -10,10 +10,14 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "account/captcha/captcha.hpp"
 #include "core/clock.hpp"
+#include "core/guarded_fetcher.hpp"
 #include "core/upstream_guard.hpp"
 
 namespace caf::account {
@@ -28,8 +32,8 @@ struct ExternalCaptchaSettings {
 class ExternalCaptcha final : public CaptchaProvider {
 public:
     // Throws std::invalid_argument for a malformed URL (a startup error).
-    // `clock` must outlive the provider.
-    ExternalCaptcha(ExternalCaptchaSettings settings, const Clock& clock);
+    // `fetcher` and `clock` must outlive the provider.
+    ExternalCaptcha(ExternalCaptchaSettings settings, http::HttpFetcher& fetcher, const Clock& clock);
 
     CaptchaPrompt prompt(std::string_view binding, TimePoint now) override;
     bool check(std::string_view id, std::string_view typed, std::string_view binding, TimePoint now) override;
@@ -38,9 +42,12 @@ public:
     const std::string& origin() const { return origin_; }
 
 private:
+    // The answers of the service, parsed; nullopt when there is no usable one.
+    std::optional<nlohmann::json> post_json(const std::string& path, const nlohmann::json& body);
+
     ExternalCaptchaSettings settings_;
-    const Clock& clock_;
     UpstreamGuard guard_;
+    http::GuardedFetcher fetcher_;
     std::string origin_;
     std::string base_path_;
 };

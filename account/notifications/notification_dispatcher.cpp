@@ -118,7 +118,7 @@ ChannelTransports NotificationTransports::channels() const {
 }
 
 NotificationTransports make_notification_transports(const config::NotificationsConfig& config, Random& random,
-                                                    const Clock& clock) {
+                                                    const Clock& clock, http::HttpFetcher& fetcher) {
     // One failure in a row opens the circuit for half a minute: the queue keeps the messages.
     const UpstreamGuard::Settings guard{1, 1, std::chrono::seconds(30)};
     NotificationTransports out;
@@ -139,7 +139,8 @@ NotificationTransports make_notification_transports(const config::NotificationsC
         SmsGatewaySettings sms;
         sms.url = *config.sms_gateway_url;
         sms.token = config.sms_gateway_token.value_or("");
-        out.sms = std::make_unique<GuardedTransport>(std::make_unique<SmsGatewayTransport>(std::move(sms)), guard, clock);
+        out.sms = std::make_unique<GuardedTransport>(std::make_unique<SmsGatewayTransport>(std::move(sms), fetcher),
+                                                     guard, clock);
     }
     return out;
 }

@@ -16,6 +16,7 @@
 #include "account/notifications/transport.hpp"
 #include "account/personal_data/personal_data_protector.hpp"
 #include "config/config.hpp"
+#include "core/http_fetcher.hpp"
 #include "core/random.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/database.hpp"
@@ -88,8 +89,9 @@ struct NotificationTransports {
     std::unique_ptr<Transport> sms;
     ChannelTransports channels() const;
 };
+// The SMS gateway is reached through `fetcher`, which must outlive the transports.
 NotificationTransports make_notification_transports(const config::NotificationsConfig& config, Random& random,
-                                                    const Clock& clock);
+                                                    const Clock& clock, http::HttpFetcher& fetcher);
 
 // max_attempts and backoff_seconds from the configuration; backoff capped at one hour.
 storage::RetryPolicy retry_policy(const config::NotificationsConfig& config);

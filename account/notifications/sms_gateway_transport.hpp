@@ -8,15 +8,14 @@
 #include <string_view>
 
 #include "account/notifications/transport.hpp"
+#include "core/http_fetcher.hpp"
 
 namespace caf::account {
 
 struct SmsGatewaySettings {
     std::string url;    // http(s)://HOST[:PORT]/PATH
     std::string token;  // a secret
-    std::optional<std::string> ca_file;  // trust anchors other than the system's (tests)
-    std::chrono::milliseconds connect_timeout{5'000};
-    std::chrono::milliseconds read_timeout{15'000};
+    std::chrono::milliseconds timeout{15'000};
 };
 
 // "06 12 34 56 78", "0612345678" or "+33612345678" → "+33612345678"; nullopt otherwise.
@@ -24,14 +23,14 @@ std::optional<std::string> to_e164_french_mobile(std::string_view phone);
 
 class SmsGatewayTransport final : public Transport {
 public:
-    // Throws std::invalid_argument when the URL is not http(s)://HOST[:PORT][/PATH].
-    explicit SmsGatewayTransport(SmsGatewaySettings settings);
+    // Throws std::invalid_argument when the URL is not http(s)://HOST[:PORT][/PATH]. `fetcher`
+    // must outlive the transport.
+    SmsGatewayTransport(SmsGatewaySettings settings, http::HttpFetcher& fetcher);
     SendResult send(const OutgoingMessage& message) override;
 
 private:
     SmsGatewaySettings settings_;
-    std::string origin_;  // scheme://host:port
-    std::string path_;
+    http::HttpFetcher& fetcher_;
 };
 
 }  // namespace caf::account

@@ -24,6 +24,7 @@
 #include "account/notifications/notification_dispatcher.hpp"
 #include "account/notifications/notifier.hpp"
 #include "account/notifications/sms_gateway_transport.hpp"
+#include "net/httplib_fetcher.hpp"
 #include "account/notifications/smtp_transport.hpp"
 #include "core/random.hpp"
 #include "storage/audit_log.hpp"
@@ -177,6 +178,7 @@ protected:
     std::unique_ptr<NotificationTemplates> templates_;
     PersonalDataProtector protector_{std::string(32, 'd'), std::string(32, 'l')};
     ManualClock clock_;
+    net::HttplibFetcher fetcher_;
 };
 
 TEST_F(NotificationsIntegration, ACodeByMailReachesARealSmtpServerWithItsFrenchSubject) {
@@ -239,7 +241,7 @@ TEST_F(NotificationsIntegration, AnSmtpServerThatIsDownIsRetriedThenTheMailArriv
 
 TEST_F(NotificationsIntegration, AnSmsReachesTheGatewayWithTheBearerTokenAndJson) {
     GatewayStub gateway;
-    SmsGatewayTransport sms({.url = gateway.url(), .token = "gateway-token"});
+    SmsGatewayTransport sms({.url = gateway.url(), .token = "gateway-token"}, fetcher_);
     const auto id = enqueue(freeze_notice(NotificationChannel::sms, "06 12 34 56 78", 10min));
     auto d = dispatcher({nullptr, &sms, nullptr});
     EXPECT_EQ(d.run_once(clock_.now()).sent, 1);
@@ -254,7 +256,7 @@ TEST_F(NotificationsIntegration, AnSmsReachesTheGatewayWithTheBearerTokenAndJson
 
 TEST_F(NotificationsIntegration, AWrongGatewayTokenIsAnErrorNotADelivery) {
     GatewayStub gateway;
-    SmsGatewayTransport sms({.url = gateway.url(), .token = "wrong"});
+    SmsGatewayTransport sms({.url = gateway.url(), .token = "wrong"}, fetcher_);
     const auto id = enqueue(freeze_notice(NotificationChannel::sms, "0612345678", 10min));
     auto d = dispatcher({nullptr, &sms, nullptr});
     EXPECT_EQ(d.run_once(clock_.now()).retried, 1);
@@ -265,7 +267,7 @@ TEST_F(NotificationsIntegration, AWrongGatewayTokenIsAnErrorNotADelivery) {
 
 TEST_F(NotificationsIntegration, AGatewayThatFailsTwiceThenRecoversDeliversExactlyOnce) {
     GatewayStub gateway(2);
-    SmsGatewayTransport sms({.url = gateway.url(), .token = "gateway-token"});
+    SmsGatewayTransport sms({.url = gateway.url(), .token = "gateway-token"}, fetcher_);
     const auto id = enqueue(verification_code_message(NotificationChannel::sms, "0712345678", "246810", 10min));
     auto d = dispatcher({nullptr, &sms, nullptr});
     int sent = 0;

@@ -1,4 +1,5 @@
-// The external captcha provider against a real HTTP service stub on loopback.
+// The external captcha provider against a real HTTP service stub on loopback, through the real
+// outgoing-HTTP client.
 #include "account/captcha/external_captcha.hpp"
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/crypto.hpp"
+#include "net/httplib_fetcher.hpp"
 
 using namespace caf;
 using namespace caf::account;
@@ -55,9 +57,11 @@ private:
 };
 
 ManualClock test_clock;
+net::HttplibFetcher test_fetcher;
 
 ExternalCaptcha provider_for(const std::string& origin) {
-    return ExternalCaptcha({origin + "/v1", "service-token", std::chrono::milliseconds(1000), {}}, test_clock);
+    return ExternalCaptcha({origin + "/v1", "service-token", std::chrono::milliseconds(1000), {}}, test_fetcher,
+                           test_clock);
 }
 
 }  // namespace
@@ -115,6 +119,6 @@ TEST(ExternalCaptcha, AFailingServiceIsLeftAloneForAWhileThenTriedAgain) {
 }
 
 TEST(ExternalCaptcha, MalformedUrlIsAStartupError) {
-    EXPECT_THROW(ExternalCaptcha({"ftp://captcha", "t", std::chrono::milliseconds(10), {}}, test_clock),
+    EXPECT_THROW(ExternalCaptcha({"ftp://captcha", "t", std::chrono::milliseconds(10), {}}, test_fetcher, test_clock),
                  std::invalid_argument);
 }

@@ -131,7 +131,7 @@ TEST(ProviderRegistry, ClaimMappingRenamesPivotFields) {
 // ---------------------------------------------------------------------------------------------
 // A provider behind a fake fetcher: discovery, JWKS, token and userinfo answered from memory.
 
-struct FakeProvider final : HttpFetcher {
+struct FakeProvider final : http::HttpFetcher {
     nlohmann::json discovery{{"issuer", issuer},
                              {"authorization_endpoint", std::string(issuer) + "/authorize"},
                              {"token_endpoint", std::string(issuer) + "/token"},
@@ -144,33 +144,36 @@ struct FakeProvider final : HttpFetcher {
     bool token_down = false;
     bool discovery_down = false;
     std::string last_token_body;
-    HeaderList last_token_headers;
+    http::HeaderList last_token_headers;
     std::string id_token;
     std::string userinfo;
 
-    expected<HttpReply, FetchError> get(const std::string& url, const HeaderList& headers,
-                                        std::chrono::milliseconds) override {
+    expected<http::HttpReply, http::FetchError> get(const std::string& url, const http::HeaderList& headers,
+                                                    std::chrono::milliseconds) override {
         ++calls[url];
         if (discovery_down && url.ends_with("/.well-known/openid-configuration"))
-            return unexpected<FetchError>{FetchError{"timed out"}};
-        if (url.ends_with("/.well-known/openid-configuration")) return HttpReply{200, "application/json", discovery.dump()};
-        if (url.ends_with("/jwks")) return HttpReply{200, "application/json", published.to_json().dump()};
+            return unexpected<http::FetchError>{http::FetchError{"timed out"}};
+        if (url.ends_with("/.well-known/openid-configuration"))
+            return http::HttpReply{200, "application/json", discovery.dump()};
+        if (url.ends_with("/jwks")) return http::HttpReply{200, "application/json", published.to_json().dump()};
         if (url.ends_with("/userinfo")) {
             bool bearer = false;
             for (const auto& [k, v] : headers) bearer |= k == "Authorization" && v == "Bearer at-1";
-            if (!bearer) return HttpReply{401, "application/json", "{}"};
-            return HttpReply{200, "application/jwt; charset=utf-8", userinfo};
+            if (!bearer) return http::HttpReply{401, "application/json", "{}"};
+            return http::HttpReply{200, "application/jwt; charset=utf-8", userinfo};
         }
-        return HttpReply{404, "text/plain", ""};
+        return http::HttpReply{404, "text/plain", ""};
     }
-    expected<HttpReply, FetchError> post_form(const std::string& url, const HeaderList& headers,
-                                              const std::string& body, std::chrono::milliseconds) override {
+    expected<http::HttpReply, http::FetchError> post(const std::string& url, const http::HeaderList& headers,
+                                                     const std::string& body, const std::string& content_type,
+                                                     std::chrono::milliseconds) override {
+        EXPECT_EQ(content_type, "application/x-www-form-urlencoded");
         ++calls[url];
         last_token_body = body;
         last_token_headers = headers;
-        if (token_down) return unexpected<FetchError>{FetchError{"connection refused"}};
-        return HttpReply{200, "application/json",
-                         nlohmann::json{{"access_token", "at-1"}, {"id_token", id_token}, {"token_type", "Bearer"}}.dump()};
+        if (token_down) return unexpected<http::FetchError>{http::FetchError{"connection refused"}};
+        const nlohmann::json tokens{{"access_token", "at-1"}, {"id_token", id_token}, {"token_type", "Bearer"}};
+        return http::HttpReply{200, "application/json", tokens.dump()};
     }
 };
 
@@ -316,7 +319,7 @@ TEST_F(ProviderRuntime, ValidCallbackGivesTheIdentityAndSendsSecretAndVerifier) 
     EXPECT_EQ(http::find_param(form, "code"), "code-1");
 }
 
-std::optional<std::string> header_of(const HeaderList& headers, std::string_view name) {
+std::optional<std::string> header_of(const http::HeaderList& headers, std::string_view name) {
     for (const auto& [k, v] : headers)
         if (k == name) return v;
     return std::nullopt;

@@ -1,8 +1,8 @@
-#include "providers/guarded_fetcher.hpp"
+#include "core/guarded_fetcher.hpp"
 
 #include <utility>
 
-namespace caf::providers {
+namespace caf::http {
 
 template <class Call>
 expected<HttpReply, FetchError> GuardedFetcher::guarded(Call&& call) {
@@ -13,7 +13,6 @@ expected<HttpReply, FetchError> GuardedFetcher::guarded(Call&& call) {
                                                          ? "upstream busy: too many calls under way"
                                                          : "upstream unavailable: it failed lately"}};
         },
-        // A 4xx is an answer (a refused code, a bad request); no answer or a 5xx is an outage.
         [](const expected<HttpReply, FetchError>& reply) { return !reply || reply->status >= 500; });
 }
 
@@ -22,9 +21,10 @@ expected<HttpReply, FetchError> GuardedFetcher::get(const std::string& url, cons
     return guarded([&] { return inner_.get(url, headers, timeout); });
 }
 
-expected<HttpReply, FetchError> GuardedFetcher::post_form(const std::string& url, const HeaderList& headers,
-                                                          const std::string& body, std::chrono::milliseconds timeout) {
-    return guarded([&] { return inner_.post_form(url, headers, body, timeout); });
+expected<HttpReply, FetchError> GuardedFetcher::post(const std::string& url, const HeaderList& headers,
+                                                     const std::string& body, const std::string& content_type,
+                                                     std::chrono::milliseconds timeout) {
+    return guarded([&] { return inner_.post(url, headers, body, content_type, timeout); });
 }
 
-}  // namespace caf::providers
+}  // namespace caf::http
