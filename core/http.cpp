@@ -2,16 +2,13 @@
 #include "core/http.hpp"
 
 #include <algorithm>
-#include <cctype>
+
+#include "core/text.hpp"
 
 namespace caf::http {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
+using text::iequals;
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -30,12 +27,12 @@ Response with_body(int status, std::string content_type, std::string body) {
 
 }  // namespace
 
-std::optional<std::string> percent_decode(std::string_view text) {
+std::optional<std::string> percent_decode(std::string_view text, PlusSign plus) {
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size(); ++i) {
         char c = text[i];
-        if (c == '+') {
+        if (c == '+' && plus == PlusSign::space) {
             out += ' ';
         } else if (c == '%') {
             if (i + 2 >= text.size()) return std::nullopt;
@@ -129,11 +126,7 @@ bool is_repeated(const Params& params, std::string_view name) {
 Params Request::query_params() const { return parse_urlencoded(query).value_or(Params{}); }
 
 Params Request::form_params() const {
-    auto type = header("Content-Type");
-    if (!type) return {};
-    auto essence = type->substr(0, type->find(';'));
-    while (!essence.empty() && essence.back() == ' ') essence.remove_suffix(1);
-    if (!iequals(essence, "application/x-www-form-urlencoded")) return {};
+    if (media_type(header("Content-Type").value_or("")) != "application/x-www-form-urlencoded") return {};
     return parse_urlencoded(body).value_or(Params{});
 }
 
@@ -220,6 +213,10 @@ std::optional<UrlParts> split_http_url(std::string_view url) {
                    path_start == std::string_view::npos ? std::string("/") : std::string(url.substr(path_start))};
     if (parts.origin.size() == scheme_end + 3) return std::nullopt;
     return parts;
+}
+
+std::string media_type(std::string_view content_type) {
+    return text::lower_ascii(text::trim(content_type.substr(0, content_type.find(';'))));
 }
 
 }  // namespace caf::http

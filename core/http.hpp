@@ -35,8 +35,11 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 
 // application/x-www-form-urlencoded or a query string; nullopt on malformed percent-encoding.
 std::optional<Params> parse_urlencoded(std::string_view text);
-// One form-urlencoded component ('+' is a space); nullopt on malformed percent-encoding.
-std::optional<std::string> percent_decode(std::string_view text);
+// How '+' reads: a space in form bodies and query strings (the default), itself in a URL path
+// or userinfo.
+enum class PlusSign { space, literal };
+// One percent-encoded component; nullopt on malformed percent-encoding.
+std::optional<std::string> percent_decode(std::string_view text, PlusSign plus = PlusSign::space);
 std::string url_encode(std::string_view text);
 std::string encode_params(const Params& params);
 // The first value of `name`, if any.
@@ -91,6 +94,10 @@ std::string set_cookie_value(std::string_view name, std::string_view value,
                              const CookieOptions& options = {});
 
 std::string_view reason_phrase(int status);
+
+// The media type of a Content-Type value, lower case and without its parameters:
+// "Application/JSON; charset=utf-8" gives "application/json".
+std::string media_type(std::string_view content_type);
 
 // An absolute http(s) URL split for an HTTP client: origin "https://host:port" and path "/p?q"
 // ("/" when empty). Nullopt for another scheme or no host.

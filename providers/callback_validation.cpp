@@ -1,11 +1,11 @@
 #include "providers/callback_validation.hpp"
 
+#include "core/http.hpp"
 #include "oidc/jose/claims.hpp"
 #include "oidc/jose/errors.hpp"
 #include "oidc/jose/jws.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <system_error>
 #include <utility>
 
@@ -192,11 +192,7 @@ expected<ValidatedIdentity, CallbackError> validate_userinfo(const ExpectedAutho
     nlohmann::json claims;
     if (expect.userinfo_signed) {
         // The media type must say JWT; a JSON object (signed nothing) is refused outright.
-        std::string type = userinfo.content_type.substr(0, userinfo.content_type.find(';'));
-        while (!type.empty() && type.back() == ' ') type.pop_back();
-        std::transform(type.begin(), type.end(), type.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        if (type != "application/jwt") return fail(CallbackErrorReason::userinfo_not_signed);
+        if (http::media_type(userinfo.content_type) != "application/jwt") return fail(CallbackErrorReason::userinfo_not_signed);
 
         std::string body = userinfo.body;
         while (!body.empty() && (body.back() == '\n' || body.back() == '\r' || body.back() == ' '))

@@ -15,30 +15,6 @@ namespace {
 
 constexpr std::uintmax_t max_file_bytes = 16 * 1024 * 1024;
 
-std::optional<std::string> percent_decode(std::string_view text) {
-    auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] != '%') {
-            out += text[i];
-            continue;
-        }
-        if (i + 2 >= text.size()) return std::nullopt;
-        const int high = hex(text[i + 1]);
-        const int low = hex(text[i + 2]);
-        if (high < 0 || low < 0) return std::nullopt;
-        out += static_cast<char>(high * 16 + low);
-        i += 2;
-    }
-    return out;
-}
-
 // Plain names only: every segment non-empty, not "." or "..", no backslash or control byte.
 bool is_safe_relative_path(std::string_view path) {
     if (path.empty()) return false;
@@ -77,7 +53,7 @@ StaticFiles::StaticFiles(const std::filesystem::path& root, std::chrono::seconds
 }
 
 http::Response StaticFiles::serve(std::string_view relative) const {
-    const auto decoded = percent_decode(relative);
+    const auto decoded = http::percent_decode(relative, http::PlusSign::literal);
     if (!decoded || !is_safe_relative_path(*decoded)) return not_found();
     std::error_code ec;
     const auto file = std::filesystem::weakly_canonical(root_ / *decoded, ec);

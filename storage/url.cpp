@@ -3,6 +3,7 @@
 
 #include <charconv>
 
+#include "core/http.hpp"
 #include "storage/error.hpp"
 
 namespace caf::storage {
@@ -11,31 +12,14 @@ namespace {
 [[noreturn]] void malformed(const char* why) {
     throw StoreError(ErrorKind::other, std::string("malformed mysql URL: ") + why);
 }
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
+
+// Userinfo and database name: '+' is itself, a malformed escape is fatal.
+std::string url_component(std::string_view text) {
+    auto decoded = http::percent_decode(text, http::PlusSign::literal);
+    if (!decoded) malformed("bad %-escape");
+    return std::move(*decoded);
 }
 }  // namespace
-
-std::string percent_decode(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] != '%') {
-            out += text[i];
-            continue;
-        }
-        if (i + 2 >= text.size()) malformed("truncated %-escape");
-        const int hi = hex_value(text[i + 1]);
-        const int lo = hex_value(text[i + 2]);
-        if (hi < 0 || lo < 0) malformed("bad %-escape");
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-    }
-    return out;
-}
 
 MysqlUrl parse_mysql_url(std::string_view url) {
     MysqlUrl out;
@@ -46,15 +30,15 @@ MysqlUrl parse_mysql_url(std::string_view url) {
     if (auto q = rest.find('?'); q != std::string_view::npos) rest = rest.substr(0, q);
     const auto slash = rest.find('/');
     std::string_view authority = rest.substr(0, slash);
-    if (slash != std::string_view::npos) out.database = percent_decode(rest.substr(slash + 1));
+    if (slash != std::string_view::npos) out.database = url_component(rest.substr(slash + 1));
     // The password may contain '@' only percent-encoded, but take the last '@' to be lenient.
     const auto at = authority.rfind('@');
     if (at != std::string_view::npos) {
         std::string_view userinfo = authority.substr(0, at);
         authority = authority.substr(at + 1);
         const auto colon = userinfo.find(':');
-        out.user = percent_decode(userinfo.substr(0, colon));
-        if (colon != std::string_view::npos) out.password = percent_decode(userinfo.substr(colon + 1));
+        out.user = url_component(userinfo.substr(0, colon));
+        if (colon != std::string_view::npos) out.password = url_component(userinfo.substr(colon + 1));
     }
     std::string_view port_text;
     if (authority.starts_with('[')) {  // [IPv6]:port

@@ -16,6 +16,5 @@ struct MysqlUrl {
 
 // Throws StoreError(other) on a malformed URL; the message never repeats the password.
 MysqlUrl parse_mysql_url(std::string_view url);
-std::string percent_decode(std::string_view text);
 
 }  // namespace caf::storage

@@ -6,33 +6,11 @@
 #include <cstdio>
 #include <ctime>
 
+#include "core/crypto.hpp"
+
 namespace caf::account::mail {
 
 namespace {
-
-constexpr char base64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string base64(std::string_view in) {
-    std::string out;
-    std::size_t i = 0;
-    for (; i + 2 < in.size(); i += 3) {
-        const unsigned v = (unsigned(std::uint8_t(in[i])) << 16) | (unsigned(std::uint8_t(in[i + 1])) << 8) |
-                           unsigned(std::uint8_t(in[i + 2]));
-        out += base64_alphabet[(v >> 18) & 63];
-        out += base64_alphabet[(v >> 12) & 63];
-        out += base64_alphabet[(v >> 6) & 63];
-        out += base64_alphabet[v & 63];
-    }
-    if (i < in.size()) {
-        unsigned v = unsigned(std::uint8_t(in[i])) << 16;
-        if (i + 1 < in.size()) v |= unsigned(std::uint8_t(in[i + 1])) << 8;
-        out += base64_alphabet[(v >> 18) & 63];
-        out += base64_alphabet[(v >> 12) & 63];
-        out += i + 1 < in.size() ? base64_alphabet[(v >> 6) & 63] : '=';
-        out += '=';
-    }
-    return out;
-}
 
 bool plain_ascii(std::string_view s) {
     for (char c : s) {
@@ -68,7 +46,7 @@ std::string encode_header_text(std::string_view utf8) {
             end += len;
         }
         if (!out.empty()) out += "\r\n ";
-        out += "=?UTF-8?B?" + base64(utf8.substr(i, end - i)) + "?=";
+        out += "=?UTF-8?B?" + crypto::base64_encode(utf8.substr(i, end - i)) + "?=";
         i = end;
     }
     return out;

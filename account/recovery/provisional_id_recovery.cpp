@@ -1,7 +1,6 @@
 // "Identifiant provisoire oublié ?": état civil + contact → the identifier, to that contact only.
 #include "account/recovery/provisional_id_recovery.hpp"
 
-#include <algorithm>
 #include <cctype>
 
 #include "account/identity/person_record.hpp"
@@ -9,18 +8,13 @@
 #include "account/notifications/notification.hpp"
 #include "account/notifications/notifier.hpp"
 #include "core/crypto.hpp"
+#include "core/text.hpp"
 #include "storage/accounts.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/notifications.hpp"
 
 namespace caf::account::recovery {
 namespace {
-
-std::string trimmed(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return std::string(s);
-}
 
 std::string first_word(const std::string& normalised) { return normalised.substr(0, normalised.find(' ')); }
 
@@ -66,17 +60,16 @@ void fill_missing_recovery_lookups(storage::Database& db, const PersonalDataProt
 }  // namespace
 
 std::optional<std::string> read_birth_date(std::string_view typed) {
-    std::string t = trimmed(typed);
+    std::string t = text::trim(typed);
     if (t.size() == 10 && t[2] == '/' && t[5] == '/') t = t.substr(6, 4) + "-" + t.substr(3, 2) + "-" + t.substr(0, 2);
     if (!is_iso_date(t)) return std::nullopt;
     return t;
 }
 
 std::string canonical_contact(std::string_view contact) {
-    std::string t = trimmed(contact);
+    std::string t = text::trim(contact);
     if (t.find('@') != std::string::npos) {
-        std::transform(t.begin(), t.end(), t.begin(), [](unsigned char ch) { return char(std::tolower(ch)); });
-        return t;
+        return text::lower_ascii(t);
     }
     std::string digits;
     for (char ch : t) {
@@ -100,10 +93,10 @@ ProvisionalIdFormErrors check_form(const ProvisionalIdForm& form) {
     ProvisionalIdFormErrors errors;
     if (normalise_name(form.birth_name).empty()) errors.birth_name = "Veuillez saisir votre nom de naissance.";
     if (normalise_name(form.first_name).empty()) errors.first_name = "Veuillez saisir votre prénom.";
-    if (trimmed(form.birth_date).empty()) errors.birth_date = "Veuillez saisir votre date de naissance.";
+    if (text::trim(form.birth_date).empty()) errors.birth_date = "Veuillez saisir votre date de naissance.";
     else if (!read_birth_date(form.birth_date))
         errors.birth_date = "La date de naissance doit être une date valide au format JJ/MM/AAAA.";
-    if (trimmed(form.contact).empty())
+    if (text::trim(form.contact).empty())
         errors.contact = "Veuillez saisir votre adresse mail ou votre numéro de téléphone portable.";
     else if (canonical_contact(form.contact).empty())
         errors.contact = "Veuillez saisir une adresse mail valide ou un numéro de téléphone portable à 10 chiffres.";

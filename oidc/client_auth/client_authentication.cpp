@@ -2,10 +2,10 @@
 #include "oidc/client_auth/client_authentication.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
+#include "core/text.hpp"
 #include "oidc/client_auth/form_body.hpp"
 #include "oidc/errors.hpp"
 #include "oidc/jose/jws.hpp"
@@ -23,14 +23,6 @@ using Failure = ClientAuthFailure;
 
 unexpected<Failure> fail(oauth_error e, std::string description, bool used_basic = false) {
     return unexpected<Failure>{Failure{e, std::move(description), used_basic}};
-}
-
-bool istarts_with(std::string_view text, std::string_view prefix) {
-    if (text.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(text[i])) != std::tolower(static_cast<unsigned char>(prefix[i])))
-            return false;
-    return true;
 }
 
 // The secret check does the same work whether or not the client exists.
@@ -82,7 +74,7 @@ bool audience_accepted(const nlohmann::json& payload, const std::vector<std::str
 }  // namespace
 
 std::optional<BasicCredentials> parse_basic(std::string_view authorization) {
-    if (!istarts_with(authorization, "Basic ")) return std::nullopt;
+    if (!text::istarts_with(authorization, "Basic ")) return std::nullopt;
     auto encoded = authorization.substr(6);
     while (!encoded.empty() && encoded.front() == ' ') encoded.remove_prefix(1);
     while (!encoded.empty() && encoded.back() == ' ') encoded.remove_suffix(1);
@@ -100,7 +92,7 @@ expected<AuthenticatedClient, ClientAuthFailure> ClientAuthenticator::authentica
                                                                                    const http::Params& form,
                                                                                    const std::string& endpoint_url) {
     auto authorization = request.header("Authorization");
-    const bool basic = authorization && istarts_with(*authorization, "Basic ");
+    const bool basic = authorization && text::istarts_with(*authorization, "Basic ");
     auto client_id = http::find_param(form, "client_id");
     auto secret = http::find_param(form, "client_secret");
     const bool assertion = http::find_param(form, "client_assertion") || http::find_param(form, "client_assertion_type");

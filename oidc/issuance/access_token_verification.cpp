@@ -1,9 +1,7 @@
 // Access token checks shared by the resource-side endpoints.
 #include "oidc/issuance/access_token_verification.hpp"
 
-#include <algorithm>
-#include <cctype>
-
+#include "core/text.hpp"
 #include "oidc/issuance/token_minting.hpp"
 #include "oidc/jose/jws.hpp"
 
@@ -15,8 +13,7 @@ unexpected<std::string> refuse(std::string why) { return unexpected<std::string>
 bool is_access_token_typ(const nlohmann::json& header) {
     auto it = header.find("typ");
     if (it == header.end() || !it->is_string()) return false;
-    std::string typ = it->get<std::string>();
-    std::transform(typ.begin(), typ.end(), typ.begin(), [](unsigned char c) { return std::tolower(c); });
+    const std::string typ = text::lower_ascii(it->get<std::string>());
     // RFC 9068 §4: "at+jwt", or its full media type.
     return typ == access_token_typ || typ == "application/at+jwt";
 }

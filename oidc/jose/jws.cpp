@@ -3,10 +3,10 @@
 #include "oidc/jose/jws.hpp"
 
 #include "core/crypto.hpp"
+#include "core/text.hpp"
 #include "oidc/jose/signature.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <set>
 
 namespace caf::oidc::jose {
@@ -60,9 +60,7 @@ expected<Algorithm, std::error_code> header_algorithm(const nlohmann::json& head
     if (it == header.end()) return unexpected{make_error_code(jose_error::missing_alg)};
     if (!it->is_string()) return unexpected{make_error_code(jose_error::invalid_header)};
     const auto& name = it->get_ref<const std::string&>();
-    std::string lower = name;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (lower == "none") return unexpected{make_error_code(jose_error::alg_none)};
+    if (text::iequals(name, "none")) return unexpected{make_error_code(jose_error::alg_none)};
     auto alg = parse_algorithm(name);
     if (!alg) return unexpected{make_error_code(jose_error::unsupported_alg)};
     if (std::find(allowed.begin(), allowed.end(), *alg) == allowed.end())

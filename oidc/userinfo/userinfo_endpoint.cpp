@@ -1,8 +1,7 @@
 // The userinfo endpoint.
 #include "oidc/userinfo/userinfo_endpoint.hpp"
 
-#include <cctype>
-
+#include "core/text.hpp"
 #include "oidc/client_auth/form_body.hpp"
 #include "oidc/issuance/access_token_verification.hpp"
 #include "oidc/issuance/scope_set.hpp"
@@ -15,14 +14,6 @@ unexpected<UserinfoError> refuse(std::optional<oauth_error> e, std::string descr
     return unexpected<UserinfoError>{UserinfoError{e, std::move(description)}};
 }
 
-bool istarts_with(std::string_view text, std::string_view prefix) {
-    if (text.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(text[i])) != std::tolower(static_cast<unsigned char>(prefix[i])))
-            return false;
-    return true;
-}
-
 }  // namespace
 
 expected<std::optional<std::string>, UserinfoError> authorization_bearer_token(const http::Request& request) {
@@ -30,7 +21,7 @@ expected<std::optional<std::string>, UserinfoError> authorization_bearer_token(c
         return refuse(oauth_error::invalid_request, "access tokens are not accepted in the query");
     auto authorization = request.header("Authorization");
     if (!authorization) return std::optional<std::string>{};
-    if (!istarts_with(*authorization, "Bearer "))
+    if (!text::istarts_with(*authorization, "Bearer "))
         return refuse(oauth_error::invalid_request, "the Authorization scheme must be Bearer");
     auto token = authorization->substr(7);
     while (!token.empty() && token.front() == ' ') token.remove_prefix(1);

@@ -18,6 +18,19 @@ TEST(Urlencoded, MalformedPercentEncodingIsRefused) {
     EXPECT_FALSE(parse_urlencoded("a=%zz").has_value());
 }
 
+TEST(Urlencoded, PlusIsItselfOutsideFormsAndQueries) {
+    EXPECT_EQ(percent_decode("a+b%2Bc", PlusSign::literal), "a+b+c");
+    EXPECT_EQ(percent_decode("a+b%2Bc"), "a b+c");
+    EXPECT_FALSE(percent_decode("%4", PlusSign::literal));
+    EXPECT_FALSE(percent_decode("%zz", PlusSign::literal));
+}
+
+TEST(MediaType, IsLowerCaseWithoutParameters) {
+    EXPECT_EQ(media_type("Application/JWT ; charset=utf-8"), "application/jwt");
+    EXPECT_EQ(media_type(" application/x-www-form-urlencoded"), "application/x-www-form-urlencoded");
+    EXPECT_EQ(media_type(""), "");
+}
+
 TEST(Urlencoded, RepeatedParametersAreVisible) {
     auto params = parse_urlencoded("state=a&state=b").value();
     EXPECT_TRUE(is_repeated(params, "state"));
