@@ -1,51 +1,47 @@
-// A single-use state bound to one browser (the pending upstream authorization, the pending
-// chained logout): a drafts row under the digest of a random id that only the browser holds in an
-// `__Host-` cookie, sealed with a key derived from that id (account::BrowserDraftKind). Taking it
-// checks the returned `state` in constant time and deletes the row in the same transaction, so a
-// state is used at most once even by concurrent requests.
+// The two states the upstream flows bind to the browser (storage/browser_bound_store.hpp): the
+// pending authorization, from the redirect to the provider until its callback, and the pending
+// chained logout, until the provider sends the browser back. Each is taken once, and only by the
+// request that returns its `state`.
 #pragma once
 
 #include <chrono>
-#include <optional>
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
-#include "account/browser_draft.hpp"
-#include "core/clock.hpp"
-#include "core/http.hpp"
-#include "core/random.hpp"
-#include "storage/database.hpp"
+#include "providers/upstream_client.hpp"
+#include "storage/browser_bound_store.hpp"
 
 namespace caf::providers {
 
-class BrowserBoundStates {
-public:
-    BrowserBoundStates(storage::Database& db, Random& random, std::string cookie_name, std::string kind)
-        : db_(db), random_(random), cookie_name_(std::move(cookie_name)), kind_(kind, "caf-connect " + kind) {}
+inline constexpr std::string_view authorization_cookie = "__Host-caf_upstream";
+inline constexpr std::string_view logout_cookie = "__Host-caf_upstream_logout";
+inline constexpr std::chrono::seconds authorization_lifetime{600};
 
-    // Stores `payload` (which carries the "state" the provider will echo) until `lifetime` from
-    // now; returns the Set-Cookie value.
-    std::string put(const nlohmann::json& payload, std::chrono::seconds lifetime, TimePoint now);
+void to_json(nlohmann::json& j, const PendingAuthorization& pending);
+void from_json(const nlohmann::json& j, PendingAuthorization& pending);
 
-    enum class Outcome {
-        taken,     // the payload, now consumed
-        none,      // no cookie, unknown, expired or already used
-        mismatch,  // this browser holds a pending state, but not that one (left in place)
-    };
-    struct Taken {
-        Outcome outcome = Outcome::none;
-        nlohmann::json payload;
-    };
-    Taken take(const http::Request& request, const std::string& state, TimePoint now);
+inline constexpr storage::BrowserBoundKind authorization_kind{
+    "upstream-authorization", "caf-connect upstream-authorization", authorization_cookie, authorization_lifetime, true};
+using AuthorizationStates = storage::BrowserBoundStore<PendingAuthorization, authorization_kind>;
 
-    std::string clearing_cookie() const;
-
-private:
-    storage::Database& db_;
-    Random& random_;
-    std::string cookie_name_;
-    account::BrowserDraftKind kind_;
+// Where the browser goes once the provider has ended its session.
+struct PendingUpstreamLogout {
+    std::string provider;
+    std::string state;
+    std::string continue_to;
+    std::int64_t expires_at = 0;
 };
+void to_json(nlohmann::json& j, const PendingUpstreamLogout& pending);
+void from_json(const nlohmann::json& j, PendingUpstreamLogout& pending);
+
+inline constexpr storage::BrowserBoundKind logout_kind{"upstream-logout", "caf-connect upstream-logout", logout_cookie,
+                                                       authorization_lifetime, true};
+using LogoutStates = storage::BrowserBoundStore<PendingUpstreamLogout, logout_kind>;
+
+// The test of take(): the state the provider returned is the one stored (constant time).
+bool returns_state(std::string_view stored, std::string_view returned);
 
 }  // namespace caf::providers

@@ -21,8 +21,8 @@ namespace {
 
 using account::AccountContext;
 
-BrowserBoundStates authorization_states(AccountContext& ctx) {
-    return BrowserBoundStates(ctx.db, ctx.random, std::string(authorization_cookie), "upstream-authorization");
+AuthorizationStates authorization_states(AccountContext& ctx) {
+    return AuthorizationStates(ctx.db, ctx.random);
 }
 
 void no_store(http::Response& response) { response.headers.set("Cache-Control", "no-store"); }
@@ -80,31 +80,11 @@ http::Response start(const http::Request& request, AccountContext& ctx, Upstream
         audit_rejection(ctx, provider.config().name, started.error().reason, live.client_id);
         return refusal_page(ctx, provider.config(), started.error().message, interaction, 503);
     }
-    const auto& p = started->pending;
-    nlohmann::json payload{{"provider", p.provider}, {"state", p.state}, {"nonce", p.nonce},
-                           {"expires_at", p.expires_at}};
-    if (p.code_verifier) payload["code_verifier"] = *p.code_verifier;
-    if (p.interaction_id) payload["interaction"] = *p.interaction_id;
-    auto cookie = authorization_states(ctx).put(payload, authorization_lifetime, now);
+    auto cookie = authorization_states(ctx).start(started->pending, now);
     auto response = http::Response::redirect(started->url, 302);
     response.headers.add("Set-Cookie", cookie);
     no_store(response);
     return response;
-}
-
-std::optional<PendingAuthorization> pending_from(const nlohmann::json& j) {
-    try {
-        PendingAuthorization p;
-        p.provider = j.at("provider").get<std::string>();
-        p.state = j.at("state").get<std::string>();
-        p.nonce = j.at("nonce").get<std::string>();
-        p.expires_at = j.at("expires_at").get<std::int64_t>();
-        if (j.contains("code_verifier")) p.code_verifier = j["code_verifier"].get<std::string>();
-        if (j.contains("interaction")) p.interaction_id = j["interaction"].get<std::string>();
-        return p;
-    } catch (const nlohmann::json::exception&) {
-        return std::nullopt;
-    }
 }
 
 std::optional<std::string> verified_nir(const config::ProviderConfig& provider, const nlohmann::json& claims) {
@@ -168,11 +148,12 @@ http::Response callback(const http::Request& request, AccountContext& ctx, Upstr
     const std::string stale = "Cette demande de connexion avec " + config.label +
                               " a expiré ou a déjà été utilisée. Veuillez recommencer.";
     if (!params.state) return refuse("state_missing", stale, std::nullopt, std::nullopt);
-    auto taken = states.take(request, *params.state, now);
-    if (taken.outcome == BrowserBoundStates::Outcome::mismatch)
+    auto taken = states.take(request, now,
+                             [&](const PendingAuthorization& p) { return returns_state(p.state, *params.state); });
+    if (taken.outcome == storage::TakeOutcome::mismatch)
         // A forged callback must not cancel the person's own pending login: the state stays.
         return refuse("state_mismatch", stale, std::nullopt, std::nullopt, false);
-    auto pending = taken.outcome == BrowserBoundStates::Outcome::taken ? pending_from(taken.payload) : std::nullopt;
+    const auto& pending = taken.value;
     if (!pending || pending->provider != config.name) return refuse("state_unknown", stale, std::nullopt, std::nullopt);
 
     auto live = look_up_interaction(ctx, pending->interaction_id);
@@ -217,7 +198,7 @@ http::Response callback(const http::Request& request, AccountContext& ctx, Upstr
         identity.id_token = done->id_token;
         identity.interaction_id = pending->interaction_id;
         identity.client_id = live.client_id;
-        auto cookie = account::linking::PendingExternalIdentities(ctx.db, ctx.random, pending_identity_lifetime)
+        auto cookie = account::linking::PendingExternalIdentities(ctx.db, ctx.random)
                           .start(std::move(identity), now);
         response = http::Response::redirect(std::string(account::linking::choice_path), 303);
         response.headers.add("Set-Cookie", cookie);
@@ -228,13 +209,12 @@ http::Response callback(const http::Request& request, AccountContext& ctx, Upstr
 }
 
 http::Response logout_callback(const http::Request& request, AccountContext& ctx, UpstreamProvider& provider) {
-    BrowserBoundStates states(ctx.db, ctx.random, std::string(logout_cookie), "upstream-logout");
-    auto state = http::find_param(request.query_params(), "state");
-    auto taken = states.take(request, state.value_or(""), ctx.clock.now());
+    LogoutStates states(ctx.db, ctx.random);
+    const auto state = http::find_param(request.query_params(), "state").value_or("");
+    auto taken = states.take(request, ctx.clock.now(),
+                             [&](const PendingUpstreamLogout& p) { return returns_state(p.state, state); });
     std::string next = "/deconnexion";
-    if (taken.outcome == BrowserBoundStates::Outcome::taken && taken.payload.value("provider", "") ==
-                                                                    provider.config().name)
-        next = taken.payload.value("continue_to", next);
+    if (taken.value && taken.value->provider == provider.config().name) next = taken.value->continue_to;
     // The local session is already ended: a doubtful return only loses the client's redirect.
     auto response = http::Response::redirect(next, 303);
     response.headers.add("Set-Cookie", states.clearing_cookie());
@@ -267,8 +247,7 @@ std::optional<UpstreamLogoutRedirect> ChainedLogout::start(const std::string& pr
     const auto state = random_hex64(random_);
     auto url = upstream->end_session_url(id_token, state);
     if (!url) return std::nullopt;
-    auto cookie = states_.put({{"provider", provider}, {"state", state}, {"continue_to", continue_to}},
-                              authorization_lifetime, now);
+    auto cookie = states_.start(PendingUpstreamLogout{provider, state, continue_to}, now);
     return UpstreamLogoutRedirect{*url, cookie};
 }
 

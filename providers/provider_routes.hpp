@@ -22,11 +22,7 @@
 
 namespace caf::providers {
 
-inline constexpr std::string_view authorization_cookie = "__Host-caf_upstream";
-inline constexpr std::string_view logout_cookie = "__Host-caf_upstream_logout";
-inline constexpr std::chrono::seconds authorization_lifetime{600};
 // The no-match identity waits this long for "J'ai déjà un compte" or the prefilled creation.
-inline constexpr std::chrono::seconds pending_identity_lifetime{30 * 60};
 // The refusal of a provider login whose identity is linked to an account that cannot log in.
 inline constexpr std::string_view account_unusable_message =
     "La connexion à votre compte Caf n'est pas possible. Pour en savoir plus, contactez votre Caf.";
@@ -47,14 +43,14 @@ private:
 class ChainedLogout final : public UpstreamLogout {
 public:
     ChainedLogout(ProviderRegistry& registry, storage::Database& db, Random& random)
-        : registry_(registry), random_(random), states_(db, random, std::string(logout_cookie), "upstream-logout") {}
+        : registry_(registry), random_(random), states_(db, random) {}
     std::optional<UpstreamLogoutRedirect> start(const std::string& provider, const std::string& id_token,
                                                 const std::string& continue_to, TimePoint now) override;
 
 private:
     ProviderRegistry& registry_;
     Random& random_;
-    BrowserBoundStates states_;
+    LogoutStates states_;
 };
 
 void register_provider_routes(http::Router& router, account::AccountContext& account, ProviderRegistry& registry);

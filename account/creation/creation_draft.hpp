@@ -1,9 +1,8 @@
-// The wizard of "Créer Mon Compte" in progress (SPEC.md §4): kept server-side in a `drafts` row
-// keyed by the digest of a random id only the browser holds (cookie `__Host-caf_creation`),
-// sealed under a key derived from that id. It expires; an abandoned creation leaves nothing else.
+// The wizard of "Créer Mon Compte" in progress (SPEC.md §4): a browser-bound state (cookie
+// `__Host-caf_creation`, storage/browser_bound_store.hpp). It expires; an abandoned creation
+// leaves nothing else.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,10 +12,7 @@
 
 #include "account/linking/pending_external_identity.hpp"
 #include "account/verification/verification_code_service.hpp"
-#include "core/clock.hpp"
-#include "core/http.hpp"
-#include "core/random.hpp"
-#include "storage/database.hpp"
+#include "storage/browser_bound_store.hpp"
 
 namespace caf::account::creation {
 
@@ -50,36 +46,14 @@ struct CreationDraft {
     std::int64_t expires_at = 0;
 };
 
-struct LoadedDraft {
-    std::string id;  // the cookie's value
-    CreationDraft draft;
-};
+void to_json(nlohmann::json& j, const CreationDraft& draft);
+void from_json(const nlohmann::json& j, CreationDraft& draft);
 
-class CreationDrafts {
-public:
-    CreationDrafts(storage::Database& db, Random& random, std::chrono::seconds lifetime)
-        : db_(db), random_(random), lifetime_(lifetime) {}
+inline constexpr storage::BrowserBoundKind draft_kind{"creation", "caf-connect creation draft", cookie_name};
+using CreationDrafts = storage::BrowserBoundStore<CreationDraft, draft_kind>;
+using LoadedDraft = storage::BrowserBound<CreationDraft>;
 
-    // Stores a new draft (expiring `lifetime` from now) and returns the Set-Cookie value.
-    std::string start(CreationDraft draft, TimePoint now);
-    // The browser's draft; nullopt without a cookie, or when unknown, expired or tampered.
-    std::optional<LoadedDraft> load(const http::Request& request, TimePoint now);
-    // Saves the progress; the expiry stays the one set at start.
-    void save(storage::Connection& c, const LoadedDraft& loaded, TimePoint now);
-    void save(const LoadedDraft& loaded, TimePoint now);
-    void remove(storage::Connection& c, const std::string& id);
-
-    static std::string clearing_cookie();
-    // "creation:<hex digest>": the subject of the draft's verification codes.
-    static std::string code_subject(std::string_view id);
-
-private:
-    storage::Database& db_;
-    Random& random_;
-    std::chrono::seconds lifetime_;
-};
-
-std::string seal_creation_draft(std::string_view id, const CreationDraft& draft);
-std::optional<CreationDraft> open_creation_draft(std::string_view id, std::string_view sealed);
+// "creation:<hex digest>": the subject of the draft's verification codes.
+std::string code_subject(std::string_view id);
 
 }  // namespace caf::account::creation

@@ -1,8 +1,8 @@
 // An identity proved by FranceConnect (or another configured provider) that matched no CAF
 // account automatically (SPEC.md §8, step 3): kept server-side for this browser only, while the
 // person chooses "J'ai déjà un compte" (NIR + password once, then linked) or "Créer mon compte"
-// (the creation wizard prefilled with the pivot, those fields locked). Same sealed-draft
-// mechanism as the creation wizard (account/browser_draft.hpp), cookie `__Host-caf_external`.
+// (the creation wizard prefilled with the pivot, those fields locked). A browser-bound state
+// (storage/browser_bound_store.hpp), cookie `__Host-caf_external`.
 #pragma once
 
 #include <chrono>
@@ -15,10 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "account/identity/person_record.hpp"
-#include "core/clock.hpp"
-#include "core/http.hpp"
-#include "core/random.hpp"
-#include "storage/database.hpp"
+#include "storage/browser_bound_store.hpp"
 
 namespace caf::account::linking {
 
@@ -41,32 +38,15 @@ struct PendingExternalIdentity {
     std::int64_t expires_at = 0;
 };
 
-nlohmann::json to_json(const PendingExternalIdentity& identity);
-std::optional<PendingExternalIdentity> pending_external_identity_from_json(const nlohmann::json& json);
+void to_json(nlohmann::json& j, const PendingExternalIdentity& identity);
+void from_json(const nlohmann::json& j, PendingExternalIdentity& identity);
 
-struct LoadedExternalIdentity {
-    std::string id;  // the cookie's value
-    PendingExternalIdentity identity;
-};
-
-class PendingExternalIdentities {
-public:
-    PendingExternalIdentities(storage::Database& db, Random& random, std::chrono::seconds lifetime)
-        : db_(db), random_(random), lifetime_(lifetime) {}
-
-    // Stores it (expiring `lifetime` from now) and returns the Set-Cookie value.
-    std::string start(PendingExternalIdentity identity, TimePoint now);
-    // The browser's pending identity; nullopt without a cookie, or when unknown, expired or tampered.
-    std::optional<LoadedExternalIdentity> load(const http::Request& request, TimePoint now);
-    // Single use: removed in the transaction that links or creates.
-    void remove(storage::Connection& c, const std::string& id);
-
-    static std::string clearing_cookie();
-
-private:
-    storage::Database& db_;
-    Random& random_;
-    std::chrono::seconds lifetime_;
-};
+// Found by one derivation of the id, opened with another: the store alone cannot read the pivot,
+// the e-mail or the provider's ID token.
+inline constexpr std::chrono::seconds pending_lifetime{30 * 60};
+inline constexpr storage::BrowserBoundKind pending_kind{"external-identity", "caf-connect pending external identity",
+                                                        cookie_name, pending_lifetime};
+using PendingExternalIdentities = storage::BrowserBoundStore<PendingExternalIdentity, pending_kind>;
+using LoadedExternalIdentity = storage::BrowserBound<PendingExternalIdentity>;
 
 }  // namespace caf::account::linking

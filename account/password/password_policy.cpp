@@ -86,6 +86,14 @@ std::optional<std::string_view> check_confirmation(std::string_view password,
            "passe dans les deux champs.";
 }
 
+std::vector<std::string> new_password_errors(std::string_view password, std::string_view confirmation) {
+    std::vector<std::string> errors;
+    for (auto rule : check_new_password(password)) errors.emplace_back(message(rule));
+    if (errors.empty())
+        if (auto mismatch = check_confirmation(password, confirmation)) errors.emplace_back(*mismatch);
+    return errors;
+}
+
 bool acceptable_for_login(std::string_view password) noexcept {
     return password.size() <= login_password_max_bytes &&
            utf8_length(password) >= login_password_min_length;

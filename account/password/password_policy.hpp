@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -28,6 +29,10 @@ std::vector<PasswordRule> check_new_password(std::string_view password);
 // The message when the confirmation differs from the password, or nothing.
 std::optional<std::string_view> check_confirmation(std::string_view password,
                                                    std::string_view confirmation);
+
+// What a new password typed twice gets: the sentence of every failing item, or else the
+// confirmation's mismatch, or nothing when it is acceptable.
+std::vector<std::string> new_password_errors(std::string_view password, std::string_view confirmation);
 
 // Whether a typed password is worth hashing at login. Accounts still hold passwords of the
 // older 8–24 rule and legacy 8-digit ones, so only the length is bounded: at least 8 characters,

@@ -1,7 +1,8 @@
-// "Mot de passe oublié": the rules of each step, and the request kept sealed in the drafts table.
+// "Mot de passe oublié": the rules of each step, and the JSON the request is sealed as.
 #include "account/recovery/password_recovery.hpp"
 
 #include <array>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
@@ -12,12 +13,9 @@
 #include "account/notifications/notifier.hpp"
 #include "account/verification/code_delivery.hpp"
 #include "account/personal_data/contact_masking.hpp"
-#include "account/browser_draft.hpp"
 #include "core/crypto.hpp"
-#include "core/login_contract.hpp"
 #include "storage/accounts.hpp"
 #include "storage/audit_log.hpp"
-#include "storage/drafts.hpp"
 #include "storage/lockout.hpp"
 #include "storage/notifications.hpp"
 #include "storage/sessions.hpp"
@@ -64,14 +62,6 @@ bool same_birth_name(const PersonalDataProtector& protector, const storage::Acco
     const auto given = normalise_name(typed);
     return !expected.empty() && crypto::constant_time_equal(expected, given);
 }
-
-// The row is found by the id's digest and opened with another derivation of the same id, so
-// the store alone cannot read it.
-const BrowserDraftKind& draft_kind() {
-    static const BrowserDraftKind kind("password-recovery", "caf-connect password recovery");
-    return kind;
-}
-std::string storage_key(std::string_view id) { return draft_kind().storage_key(id); }
 
 }  // namespace
 
@@ -254,82 +244,32 @@ ResetDone reset_password(storage::Database& db, const PersonalDataProtector& pro
     });
 }
 
-std::string seal_request(std::string_view id, const RecoveryRequest& r) {
+void to_json(nlohmann::json& j, const RecoveryRequest& r) {
     nlohmann::json channels = nlohmann::json::array();
     for (const auto& offered : r.channels)
         channels.push_back({{"channel", to_string(offered.channel)}, {"masked", offered.masked}});
-    nlohmann::json j{{"stage", to_string(r.stage)}, {"subject", r.subject},       {"key", r.lockout_key},
-                     {"channels", channels},          {"expires_at", r.expires_at}};
+    j = nlohmann::json{{"stage", to_string(r.stage)}, {"subject", r.subject},       {"key", r.lockout_key},
+                       {"channels", channels},          {"expires_at", r.expires_at}};
     if (r.account_id) j["account"] = *r.account_id;
     if (r.code_id) j["code_id"] = *r.code_id;
     if (r.code_channel) j["code_channel"] = to_string(*r.code_channel);
-    return draft_kind().seal(id, j);
 }
 
-std::optional<RecoveryRequest> open_request(std::string_view id, std::string_view sealed) {
-    auto opened = draft_kind().open(id, sealed);
-    if (!opened) return std::nullopt;
-    const auto& j = *opened;
-    try {
-        RecoveryRequest r;
-        auto stage = parse_stage(j.at("stage").get<std::string>());
-        if (!stage) return std::nullopt;
-        r.stage = *stage;
-        r.subject = j.at("subject").get<std::string>();
-        r.lockout_key = j.at("key").get<std::string>();
-        r.expires_at = j.at("expires_at").get<std::int64_t>();
-        for (const auto& offered : j.at("channels")) {
-            auto channel = parse_code_channel(offered.at("channel").get<std::string>());
-            if (!channel) return std::nullopt;
-            r.channels.push_back({*channel, offered.at("masked").get<std::string>()});
-        }
-        if (j.contains("account")) r.account_id = j["account"].get<std::int64_t>();
-        if (j.contains("code_id")) r.code_id = j["code_id"].get<std::int64_t>();
-        if (j.contains("code_channel")) r.code_channel = parse_code_channel(j["code_channel"].get<std::string>());
-        return r;
-    } catch (const nlohmann::json::exception&) {
-        return std::nullopt;
+void from_json(const nlohmann::json& j, RecoveryRequest& r) {
+    auto stage = parse_stage(j.at("stage").get<std::string>());
+    if (!stage) throw std::invalid_argument("unknown recovery stage");
+    r.stage = *stage;
+    r.subject = j.at("subject").get<std::string>();
+    r.lockout_key = j.at("key").get<std::string>();
+    r.expires_at = j.at("expires_at").get<std::int64_t>();
+    for (const auto& offered : j.at("channels")) {
+        auto channel = parse_code_channel(offered.at("channel").get<std::string>());
+        if (!channel) throw std::invalid_argument("unknown recovery channel");
+        r.channels.push_back({*channel, offered.at("masked").get<std::string>()});
     }
-}
-
-std::string RecoveryRequests::start(RecoveryRequest request, TimePoint now) {
-    const std::string id = random_token(random_, 32);
-    const auto now_s = to_unix_seconds(now);
-    storage::Drafts(db_).save(storage_key(id), seal_request(id, request), now_s, request.expires_at);
-    return cookie(id, request.expires_at - now_s);
-}
-
-std::optional<LoadedRequest> RecoveryRequests::load(const http::Request& request, TimePoint now) {
-    auto id = request.cookie(cookie_name);
-    if (!id || id->size() < 20 || id->size() > 128) return std::nullopt;
-    auto row = storage::Drafts(db_).find(storage_key(*id), to_unix_seconds(now));
-    if (!row) return std::nullopt;
-    auto opened = open_request(*id, row->payload_sealed);
-    if (!opened || opened->expires_at <= to_unix_seconds(now)) return std::nullopt;
-    return LoadedRequest{*id, std::move(*opened)};
-}
-
-void RecoveryRequests::save(storage::Connection& c, const LoadedRequest& loaded, TimePoint now) {
-    storage::Drafts(db_).save(c, storage_key(loaded.id), seal_request(loaded.id, loaded.request), to_unix_seconds(now),
-                              loaded.request.expires_at);
-}
-
-void RecoveryRequests::save(const LoadedRequest& loaded, TimePoint now) {
-    db_.transaction([&](storage::Connection& c) { save(c, loaded, now); });
-}
-
-void RecoveryRequests::remove(storage::Connection& c, const std::string& id) { storage::Drafts(db_).remove(c, storage_key(id)); }
-
-std::string RecoveryRequests::cookie(std::string_view id, std::int64_t max_age) {
-    http::CookieOptions options;
-    options.max_age_seconds = std::max<std::int64_t>(max_age, 1);
-    return http::set_cookie_value(cookie_name, id, options);
-}
-
-std::string RecoveryRequests::clearing_cookie() {
-    http::CookieOptions options;
-    options.max_age_seconds = 0;
-    return http::set_cookie_value(cookie_name, "", options);
+    if (j.contains("account")) r.account_id = j["account"].get<std::int64_t>();
+    if (j.contains("code_id")) r.code_id = j["code_id"].get<std::int64_t>();
+    if (j.contains("code_channel")) r.code_channel = parse_code_channel(j["code_channel"].get<std::string>());
 }
 
 }  // namespace caf::account::recovery

@@ -16,8 +16,7 @@
 #include "account/personal_data/personal_data_protector.hpp"
 #include "account/verification/verification_code_service.hpp"
 #include "core/clock.hpp"
-#include "core/http.hpp"
-#include "core/random.hpp"
+#include "storage/browser_bound_store.hpp"
 #include "storage/database.hpp"
 
 namespace caf::account::recovery {
@@ -45,7 +44,7 @@ struct OfferedChannel {
 enum class RecoveryStage { choose_channel, enter_code, new_password };
 std::string_view to_string(RecoveryStage stage) noexcept;
 
-// The request in progress, kept sealed in a drafts row (see RecoveryRequests).
+// The request in progress, a browser-bound state (see RecoveryRequests).
 struct RecoveryRequest {
     RecoveryStage stage = RecoveryStage::choose_channel;
     // Set only when identifier and nom de naissance matched an active account.
@@ -100,32 +99,14 @@ ResetDone reset_password(storage::Database& db, const PersonalDataProtector& pro
                          const std::string& lockout_key, const std::string& password_hash, TimePoint now,
                          const std::function<void(storage::Connection&)>& remove_draft);
 
-// Requests in the drafts table, keyed by the digest of a random id the browser holds in
-// `__Host-caf_recuperation`, sealed under a key derived from that id.
-struct LoadedRequest {
-    std::string id;
-    RecoveryRequest request;
-};
+void to_json(nlohmann::json& j, const RecoveryRequest& request);
+void from_json(const nlohmann::json& j, RecoveryRequest& request);
 
-class RecoveryRequests {
-public:
-    RecoveryRequests(storage::Database& db, Random& random) : db_(db), random_(random) {}
-    // Stores a new request (expiring request_lifetime from now); returns its Set-Cookie value.
-    std::string start(RecoveryRequest request, TimePoint now);
-    std::optional<LoadedRequest> load(const http::Request& request, TimePoint now);
-    void save(storage::Connection& c, const LoadedRequest& loaded, TimePoint now);
-    void save(const LoadedRequest& loaded, TimePoint now);
-    void remove(storage::Connection& c, const std::string& id);
-
-    static std::string cookie(std::string_view id, std::int64_t max_age);
-    static std::string clearing_cookie();
-
-private:
-    storage::Database& db_;
-    Random& random_;
-};
-
-std::string seal_request(std::string_view id, const RecoveryRequest& request);
-std::optional<RecoveryRequest> open_request(std::string_view id, std::string_view sealed);
+// Requests are browser-bound states in `__Host-caf_recuperation`; the cookie lasts as long as the
+// request (a letter's code keeps it alive for days).
+inline constexpr storage::BrowserBoundKind request_kind{"password-recovery", "caf-connect password recovery",
+                                                        cookie_name, request_lifetime, true};
+using RecoveryRequests = storage::BrowserBoundStore<RecoveryRequest, request_kind>;
+using LoadedRequest = storage::BrowserBound<RecoveryRequest>;
 
 }  // namespace caf::account::recovery

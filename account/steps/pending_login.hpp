@@ -1,6 +1,5 @@
-// A login proved but not finished (SPEC.md §3): the steps still to go through, kept server-side
-// in a `drafts` row keyed by the digest of a random id that only the browser holds, in the
-// `__Host-caf_etapes` cookie. The payload is sealed with a key derived from that id, so the
+// A login proved but not finished (SPEC.md §3): the steps still to go through, a browser-bound
+// state (storage/browser_bound_store.hpp) in the `__Host-caf_etapes` cookie. Sealed, so the
 // store alone cannot read it (it holds the interaction id, a secret). Short-lived.
 #pragma once
 
@@ -14,10 +13,7 @@
 #include "account/session/sso_session.hpp"
 #include "account/steps/pending_steps.hpp"
 #include "account/verification/verification_code_service.hpp"
-#include "core/clock.hpp"
-#include "core/http.hpp"
-#include "core/random.hpp"
-#include "storage/database.hpp"
+#include "storage/browser_bound_store.hpp"
 
 namespace caf::account::steps {
 
@@ -74,31 +70,12 @@ struct PendingLogin {
     }
 };
 
-struct LoadedLogin {
-    std::string id;  // the cookie's value
-    PendingLogin login;
-};
+void to_json(nlohmann::json& j, const PendingLogin& login);
+void from_json(const nlohmann::json& j, PendingLogin& login);
 
-class PendingLogins {
-public:
-    explicit PendingLogins(storage::Database& db) : db_(db) {}
-
-    // The browser's pending login; nullopt without a cookie, or when unknown, expired or tampered.
-    std::optional<LoadedLogin> load(const http::Request& request, TimePoint now);
-    // Saves the progress; the expiry stays the one set at start.
-    void save(const LoadedLogin& loaded, TimePoint now);
-    void save(storage::Connection& c, const LoadedLogin& loaded, TimePoint now);
-    void remove(storage::Connection& c, const std::string& id);
-
-    static std::string cookie(std::string_view id);
-    static std::string clearing_cookie();
-
-private:
-    storage::Database& db_;
-};
-
-// The sealed form of a pending login and back (exposed for tests).
-std::string seal_pending_login(std::string_view id, const PendingLogin& login);
-std::optional<PendingLogin> open_pending_login(std::string_view id, std::string_view sealed);
+inline constexpr storage::BrowserBoundKind pending_kind{"pending-login", "caf-connect pending login", cookie_name,
+                                                        pending_lifetime};
+using PendingLogins = storage::BrowserBoundStore<PendingLogin, pending_kind>;
+using LoadedLogin = storage::BrowserBound<PendingLogin>;
 
 }  // namespace caf::account::steps

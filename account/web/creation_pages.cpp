@@ -124,7 +124,7 @@ nlohmann::json recap_lines(const CreationDraft& d) {
 http::Response render(const http::Request& request, CreationContext& ctx, const LoadedDraft& loaded,
                       const Feedback& feedback, int status) {
     auto& actx = ctx.account;
-    const auto& d = loaded.draft;
+    const auto& d = loaded.value;
     auto issued = actx.csrf.issue(request, csrf_purpose);
     nlohmann::json data{{"csrf_field", CsrfGuard::field_name},
                         {"csrf_token", issued.token},
@@ -265,7 +265,7 @@ http::Response submit_civil_status(const http::Request& request, CreationContext
                                    const http::Params& form) {
     auto& actx = ctx.account;
     const auto now = actx.clock.now();
-    const auto& external = loaded.draft.external;
+    const auto& external = loaded.value.external;
     const auto checked_form = external ? with_locked_pivot(form, external->person) : form;
     auto entry = check_civil_status_form(checked_form, calendar_day(now), ctx.settings.minimum_age);
     Feedback feedback;
@@ -308,10 +308,10 @@ http::Response submit_civil_status(const http::Request& request, CreationContext
     if (!by_address.allowed)
         return too_many_requests(request, ctx, loaded, feedback, std::max<std::int64_t>(by_address.retry_after, 1));
     if (entry->nir && nir_has_account(actx.db, actx.protector, *entry->nir))
-        return nir_taken_page(ctx, loaded.draft.interaction_id, 409);
+        return nir_taken_page(ctx, loaded.value.interaction_id, 409);
 
-    loaded.draft.civil_status = to_json(*entry);
-    loaded.draft.stage = Stage::identity_document;
+    loaded.value.civil_status = to_json(*entry);
+    loaded.value.stage = Stage::identity_document;
     drafts_of(ctx).save(loaded, now);
     return to_stage_page();
 }
@@ -322,7 +322,7 @@ http::Response submit_civil_status(const http::Request& request, CreationContext
 http::Response submit_identity_document(const http::Request& request, CreationContext& ctx, LoadedDraft& loaded,
                                         const http::Params& form) {
     const auto now = ctx.account.clock.now();
-    auto& d = loaded.draft;
+    auto& d = loaded.value;
     auto civil = civil_status_from_json(d.civil_status);
     if (!civil) {
         d.stage = Stage::civil_status;
@@ -408,14 +408,14 @@ http::Response submit_contact(const http::Request& request, CreationContext& ctx
                               const http::Params& form) {
     auto& actx = ctx.account;
     const auto now = actx.clock.now();
-    auto& d = loaded.draft;
+    auto& d = loaded.value;
     const auto action = param(form, "action");
     Feedback feedback;
     if (!actx.codes) {
         feedback.alert = "L'envoi du code de vérification est momentanément indisponible. Veuillez réessayer plus tard.";
         return render(request, ctx, loaded, feedback, 503);
     }
-    const auto subject = CreationDrafts::code_subject(loaded.id);
+    const auto subject = code_subject(loaded.id);
     auto drafts = drafts_of(ctx);
 
     if (action == "changer") {
@@ -456,10 +456,10 @@ http::Response submit_contact(const http::Request& request, CreationContext& ctx
         auto outcome = deliver_code(actx.db, *actx.codes, actx.protector, delivery, now,
                                     [&](storage::Connection& c, const SentCode& sent) {
                                         LoadedDraft updated = loaded;
-                                        updated.draft.channel = contact->channel;
-                                        updated.draft.contact = contact->value;
-                                        updated.draft.code_id = sent.id;
-                                        updated.draft.contact_verified = false;
+                                        updated.value.channel = contact->channel;
+                                        updated.value.contact = contact->value;
+                                        updated.value.code_id = sent.id;
+                                        updated.value.contact_verified = false;
                                         drafts.save(c, updated, now);
                                     });
         if (!outcome) {
@@ -480,9 +480,9 @@ http::Response submit_contact(const http::Request& request, CreationContext& ctx
             verification = actx.codes->verify(c, *d.code_id, contact_code_purpose, subject, param(form, "code"), now);
             if (verification->outcome != CodeCheck::ok) return;
             LoadedDraft updated = loaded;
-            updated.draft.contact_verified = true;
-            updated.draft.code_id.reset();
-            updated.draft.stage = Stage::password;
+            updated.value.contact_verified = true;
+            updated.value.code_id.reset();
+            updated.value.stage = Stage::password;
             drafts.save(c, updated, now);
         });
         if (verification->outcome != CodeCheck::ok) {
@@ -533,7 +533,7 @@ http::Response log_in_created(const http::Request& request, CreationContext& ctx
 http::Response submit_password(const http::Request& request, CreationContext& ctx, LoadedDraft& loaded,
                                const http::Params& form) {
     auto& actx = ctx.account;
-    auto& d = loaded.draft;
+    auto& d = loaded.value;
     auto civil = civil_status_from_json(d.civil_status);
     if (!civil || !d.contact_verified || !d.channel) {
         d.stage = civil ? Stage::contact : Stage::civil_status;
@@ -561,9 +561,9 @@ http::Response submit_password(const http::Request& request, CreationContext& ct
     auto outcome = create_account(actx.db, actx.protector, actx.random, account, now,
                                   [&](storage::Connection& c, const Created& created) {
                                       LoadedDraft updated = loaded;
-                                      updated.draft.stage = Stage::recap;
-                                      updated.draft.account_id = created.account_id;
-                                      updated.draft.identifier = created.identifier;
+                                      updated.value.stage = Stage::recap;
+                                      updated.value.account_id = created.account_id;
+                                      updated.value.identifier = created.identifier;
                                       drafts.save(c, updated, now);
                                       // Started from an external identity: linked in the same
                                       // transaction, its pending draft gone.
@@ -571,7 +571,7 @@ http::Response submit_password(const http::Request& request, CreationContext& ct
                                       linking::link_external_identity(c, actx.db, created.account_id,
                                                                       external->provider, external->subject,
                                                                       "creation", to_unix_seconds(now));
-                                      linking::PendingExternalIdentities(actx.db, actx.random, {})
+                                      linking::PendingExternalIdentities(actx.db, actx.random)
                                           .remove(c, d.external_pending_id);
                                   });
     if (std::holds_alternative<NirAlreadyHasAccount>(outcome)) {
@@ -625,8 +625,8 @@ http::Response show_stage(const http::Request& request, CreationContext& ctx) {
     if (!loaded) return no_draft(ctx);
     Feedback feedback;
     // Coming back to step 1 (or reloading it): the form shows what the draft holds.
-    if (loaded->draft.stage == Stage::civil_status) {
-        if (auto civil = civil_status_from_json(loaded->draft.civil_status)) {
+    if (loaded->value.stage == Stage::civil_status) {
+        if (auto civil = civil_status_from_json(loaded->value.civil_status)) {
             namespace f = civil_field;
             auto& v = feedback.values;
             v = {{f::has_nir, civil->nir ? "oui" : "non"},
@@ -657,8 +657,8 @@ http::Response submit_stage(const http::Request& request, CreationContext& ctx) 
     if (!loaded) return no_draft(ctx);
     const auto form = request.form_params();
     // A form of another page (the back button, a second tab): show the current one instead.
-    if (param(form, "etape") != to_string(loaded->draft.stage)) return to_stage_page();
-    switch (loaded->draft.stage) {
+    if (param(form, "etape") != to_string(loaded->value.stage)) return to_stage_page();
+    switch (loaded->value.stage) {
         case Stage::civil_status: return submit_civil_status(request, ctx, *loaded, form);
         case Stage::identity_document: return submit_identity_document(request, ctx, *loaded, form);
         case Stage::contact: return submit_contact(request, ctx, *loaded, form);
@@ -675,7 +675,7 @@ http::Response quit_creation(const http::Request& request, CreationContext& ctx)
     auto loaded = drafts.load(request, actx.clock.now());
     std::optional<std::string> interaction;
     if (loaded) {
-        interaction = loaded->draft.interaction_id;
+        interaction = loaded->value.interaction_id;
         actx.db.transaction([&](storage::Connection& c) { drafts.remove(c, loaded->id); });
     }
     auto response = http::Response::redirect(with_interaction("/connexion", interaction), 303);

@@ -30,10 +30,7 @@ namespace {
 constexpr std::string_view choice_purpose = "linking";
 constexpr std::string_view unlink_purpose = "external-unlink";
 
-PendingExternalIdentities pending_identities(AccountContext& ctx) {
-    // The lifetime only matters to start(), which the provider callback calls.
-    return PendingExternalIdentities(ctx.db, ctx.random, std::chrono::minutes(30));
-}
+PendingExternalIdentities pending_identities(AccountContext& ctx) { return PendingExternalIdentities(ctx.db, ctx.random); }
 
 http::Response no_store(http::Response response) {
     response.headers.set("Cache-Control", "no-store");
@@ -128,7 +125,7 @@ http::Response pivot_disagrees(AccountContext& ctx, const PendingExternalIdentit
 http::Response link_and_log_in(const http::Request& request, AccountContext& ctx, const LoadedExternalIdentity& loaded,
                                const password_login::Authenticated& ok) {
     const auto now = ctx.clock.now();
-    const auto& p = loaded.identity;
+    const auto& p = loaded.value;
     auto account = storage::Accounts(ctx.db).find(ok.account_id);
     if (!account || !pivot_agrees(ctx.protector, *account, p.person)) return pivot_disagrees(ctx, p, ok.account_id, now);
     LoginToComplete login{ok.account_id, p.interaction_id, p.client_id, p.amr, p.acr, p.provider,
@@ -172,13 +169,13 @@ http::Response link_and_log_in(const http::Request& request, AccountContext& ctx
 http::Response show_choice(const http::Request& request, AccountContext& ctx) {
     auto loaded = pending_identities(ctx).load(request, ctx.clock.now());
     if (!loaded) return to_login();
-    return render_choice(request, ctx, loaded->identity, ChoiceState{}, 200);
+    return render_choice(request, ctx, loaded->value, ChoiceState{}, 200);
 }
 
 http::Response submit_existing_account(const http::Request& request, AccountContext& ctx) {
     auto loaded = pending_identities(ctx).load(request, ctx.clock.now());
     if (!loaded) return to_login();
-    const auto& p = loaded->identity;
+    const auto& p = loaded->value;
     if (!ctx.csrf.verify(request, choice_purpose)) return refused_form_page(ctx.pages, p.interaction_id);
 
     const auto now = ctx.clock.now();
@@ -233,7 +230,7 @@ http::Response submit_existing_account(const http::Request& request, AccountCont
 http::Response show_linked(const http::Request& request, AccountContext& ctx) {
     const auto label = label_from_query(ctx, request);
     // Where the login goes on: the steps still pending, else the client (or "Gérer Mon Compte").
-    const bool steps_pending = steps::PendingLogins(ctx.db).load(request, ctx.clock.now()).has_value();
+    const bool steps_pending = steps::PendingLogins(ctx.db, ctx.random).load(request, ctx.clock.now()).has_value();
     const auto next = steps_pending ? std::string(steps::steps_path) : after_login_url(interaction_param(request));
     return no_store(ctx.pages.page(200, "account_message",
                                    {{"title", "Compte associé"},
@@ -248,10 +245,10 @@ http::Response show_linked(const http::Request& request, AccountContext& ctx) {
 http::Response start_prefilled_creation(const http::Request& request, AccountContext& ctx) {
     auto loaded = pending_identities(ctx).load(request, ctx.clock.now());
     if (!loaded) return to_login();
-    if (!ctx.csrf.verify(request, choice_purpose)) return refused_form_page(ctx.pages, loaded->identity.interaction_id);
+    if (!ctx.csrf.verify(request, choice_purpose)) return refused_form_page(ctx.pages, loaded->value.interaction_id);
     creation::CreationDraft draft;
-    draft.interaction_id = loaded->identity.interaction_id;
-    draft.external = loaded->identity;
+    draft.interaction_id = loaded->value.interaction_id;
+    draft.external = loaded->value;
     draft.external_pending_id = loaded->id;
     creation::CreationDrafts drafts(ctx.db, ctx.random,
                                     std::chrono::minutes(ctx.config.creation.draft_lifetime_minutes));

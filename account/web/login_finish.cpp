@@ -29,9 +29,7 @@ FinishedLogin finish_login(const http::Request& request, AccountContext& ctx, co
         return out;
     }
     // No session and no completed interaction yet: the steps pages finish the login.
-    steps::LoadedLogin loaded;
-    loaded.id = random_token(ctx.random, 32);  // drawn before the transaction: a retry stores the same
-    auto& p = loaded.login;
+    steps::PendingLogin p;
     p.account_id = login.account_id;
     p.interaction_id = login.interaction_id;
     p.client_id = login.client_id;
@@ -42,13 +40,14 @@ FinishedLogin finish_login(const http::Request& request, AccountContext& ctx, co
     p.upstream = login.upstream;
     p.stages = std::move(stages);
     p.legacy = std::find(pending.begin(), pending.end(), PendingStep::legacy_first_connection) != pending.end();
-    p.expires_at = to_unix_seconds(now) + steps::pending_lifetime.count();
-    steps::PendingLogins logins(ctx.db);
+    steps::PendingLogins logins(ctx.db, ctx.random);
+    // The id is drawn before the transaction: a retry stores the same.
+    const auto loaded = logins.fresh(std::move(p), now);
     ctx.db.transaction([&](storage::Connection& c) {
         logins.save(c, loaded, now);
         if (also) also(c);
     });
-    out.cookies.push_back(steps::PendingLogins::cookie(loaded.id));
+    out.cookies.push_back(steps::PendingLogins::cookie(loaded, now));
     out.next = std::string(steps::steps_path);
     return out;
 }

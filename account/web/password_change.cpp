@@ -66,11 +66,7 @@ http::Response submit_password_change(const http::Request& request, AccountConte
     const auto password = http::find_param(form, "nouveau_mot_de_passe").value_or("");
     const auto confirmation = http::find_param(form, "confirmation").value_or("");
 
-    std::vector<std::string> errors;
-    for (auto rule : check_new_password(password)) errors.emplace_back(message(rule));
-    if (errors.empty()) {
-        if (auto mismatch = check_confirmation(password, confirmation)) errors.emplace_back(*mismatch);
-    }
+    const auto errors = new_password_errors(password, confirmation);
     if (current.empty()) return render(request, ctx, errors, "Veuillez saisir votre mot de passe actuel.", 400);
     if (!errors.empty()) return render(request, ctx, errors, std::nullopt, 400);
 

@@ -192,7 +192,7 @@ http::Response to_steps() { return http::Response::redirect(steps_path, 303); }
 
 http::Response send_code(const http::Request& request, AccountContext& ctx, LoadedRequest& loaded,
                          const http::Params& form, bool resend) {
-    auto& r = loaded.request;
+    auto& r = loaded.value;
     const auto now = ctx.clock.now();
     std::optional<CodeChannel> channel =
         resend ? r.code_channel : parse_code_channel(http::find_param(form, "canal").value_or(""));
@@ -216,18 +216,18 @@ http::Response send_code(const http::Request& request, AccountContext& ctx, Load
         Feedback feedback;
         feedback.info = resend_message(outcome);
         auto response = render_step(request, ctx, r, feedback, 200);
-        response.headers.add("Set-Cookie", RecoveryRequests::cookie(loaded.id, r.expires_at - to_unix_seconds(now)));
+        response.headers.add("Set-Cookie", RecoveryRequests::cookie(loaded, now));
         return response;
     }
     auto response = to_steps();
     // A letter's code makes the request live for days: the cookie follows.
-    response.headers.add("Set-Cookie", RecoveryRequests::cookie(loaded.id, r.expires_at - to_unix_seconds(now)));
+    response.headers.add("Set-Cookie", RecoveryRequests::cookie(loaded, now));
     return response;
 }
 
 http::Response check_code(const http::Request& request, AccountContext& ctx, LoadedRequest& loaded,
                           const http::Params& form) {
-    auto& r = loaded.request;
+    auto& r = loaded.value;
     const auto now = ctx.clock.now();
     const auto typed = http::find_param(form, "code").value_or("");
     if (!ctx.codes || !r.code_id) return to_steps();
@@ -248,14 +248,11 @@ http::Response check_code(const http::Request& request, AccountContext& ctx, Loa
 
 http::Response submit_new_password(const http::Request& request, AccountContext& ctx, LoadedRequest& loaded,
                                    const http::Params& form) {
-    const auto& r = loaded.request;
+    const auto& r = loaded.value;
     const auto password = http::find_param(form, "nouveau_mot_de_passe").value_or("");
     const auto confirmation = http::find_param(form, "confirmation").value_or("");
     Feedback feedback;
-    for (auto rule : check_new_password(password)) feedback.errors.emplace_back(message(rule));
-    if (feedback.errors.empty()) {
-        if (auto mismatch = check_confirmation(password, confirmation)) feedback.errors.emplace_back(*mismatch);
-    }
+    feedback.errors = new_password_errors(password, confirmation);
     if (!feedback.errors.empty()) return render_step(request, ctx, r, feedback, 400);
     if (!r.account_id) return no_request(ctx);  // unreachable: such a request never gets here
 
@@ -367,7 +364,7 @@ http::Response submit_identify(const http::Request& request, AccountContext& ctx
 http::Response show_step(const http::Request& request, AccountContext& ctx) {
     auto loaded = RecoveryRequests(ctx.db, ctx.random).load(request, ctx.clock.now());
     if (!loaded) return no_request(ctx);
-    return render_step(request, ctx, loaded->request, {}, 200);
+    return render_step(request, ctx, loaded->value, {}, 200);
 }
 
 http::Response submit_step(const http::Request& request, AccountContext& ctx) {
@@ -375,7 +372,7 @@ http::Response submit_step(const http::Request& request, AccountContext& ctx) {
     auto loaded = RecoveryRequests(ctx.db, ctx.random).load(request, ctx.clock.now());
     if (!loaded) return no_request(ctx);
     const auto form = request.form_params();
-    auto& r = loaded->request;
+    auto& r = loaded->value;
     // A form of another step (the back button, a second tab): show the current one instead.
     if (http::find_param(form, "etape").value_or("") != to_string(r.stage)) return to_steps();
     const auto action = http::find_param(form, "action").value_or("");

@@ -125,7 +125,7 @@ void code_pages(nlohmann::json& data, AccountContext& ctx, const PendingLogin& p
 
 http::Response render(const http::Request& request, AccountContext& ctx, const LoadedLogin& loaded,
                       const Feedback& feedback, int status) {
-    const auto& p = loaded.login;
+    const auto& p = loaded.value;
     const Stage stage = *p.current();
     auto issued = ctx.csrf.issue(request, csrf_purpose);
     nlohmann::json data{
@@ -207,7 +207,7 @@ http::Response render(const http::Request& request, AccountContext& ctx, const L
 // pending login's removal and, after a first connection, its confirmation message. A first
 // connection, or an answer to the delegation question, is confirmed on a page before the client.
 http::Response finish(const http::Request& request, AccountContext& ctx, const LoadedLogin& loaded) {
-    const auto& p = loaded.login;
+    const auto& p = loaded.value;
     const auto now = ctx.clock.now();
     std::optional<Notification> confirmation;
     if (p.legacy) {
@@ -223,7 +223,7 @@ http::Response finish(const http::Request& request, AccountContext& ctx, const L
                                                    p.account_id);
     }
     LoginToComplete login{p.account_id, p.interaction_id, p.client_id, p.amr, p.acr, p.method, p.upstream};
-    PendingLogins pending(ctx.db);
+    PendingLogins pending(ctx.db, ctx.random);
     storage::Notifications queue(ctx.db);
     Notifier notifier(queue, ctx.protector);
     auto completed = complete_login(request, ctx, login, now, [&](storage::Connection& c) {
@@ -257,7 +257,7 @@ http::Response finish(const http::Request& request, AccountContext& ctx, const L
 }
 
 http::Response next(const http::Request& request, AccountContext& ctx, LoadedLogin& loaded) {
-    if (loaded.login.done()) return finish(request, ctx, loaded);
+    if (loaded.value.done()) return finish(request, ctx, loaded);
     return http::Response::redirect(std::string(steps_path), 303);
 }
 
@@ -268,18 +268,15 @@ http::Response submit_password(const http::Request& request, AccountContext& ctx
     const auto password = http::find_param(form, "nouveau_mot_de_passe").value_or("");
     const auto confirmation = http::find_param(form, "confirmation").value_or("");
     Feedback feedback;
-    for (auto rule : check_new_password(password)) feedback.errors.emplace_back(message(rule));
-    if (feedback.errors.empty()) {
-        if (auto mismatch = check_confirmation(password, confirmation)) feedback.errors.emplace_back(*mismatch);
-    }
+    feedback.errors = new_password_errors(password, confirmation);
     if (!feedback.errors.empty()) return render(request, ctx, loaded, feedback, 400);
 
     const auto now = ctx.clock.now();
     const auto now_s = to_unix_seconds(now);
     const auto hash = ctx.hasher.hash(password);
-    const auto stage = *loaded.login.current();
-    const std::int64_t id = loaded.login.account_id;
-    loaded.login.advance();
+    const auto stage = *loaded.value.current();
+    const std::int64_t id = loaded.value.account_id;
+    loaded.value.advance();
     std::optional<Notification> notice;
     if (stage != Stage::legacy_password)
         if (auto account = storage::Accounts(ctx.db).find(id))
@@ -293,14 +290,14 @@ http::Response submit_password(const http::Request& request, AccountContext& ctx
         storage::AuditLog(ctx.db).append(
             c, audit_entry(id, now_s, "password.changed", {{"reason", to_string(stage)}}));
         if (notice) notifier.enqueue(c, *notice, now);
-        PendingLogins(ctx.db).save(c, loaded, now);
+        PendingLogins(ctx.db, ctx.random).save(c, loaded, now);
     });
     return next(request, ctx, loaded);
 }
 
 http::Response send_code(const http::Request& request, AccountContext& ctx, LoadedLogin& loaded,
                          const http::Params& form, CodeUse use, bool resend) {
-    auto& p = loaded.login;
+    auto& p = loaded.value;
     const auto now = ctx.clock.now();
     auto contacts = contacts_of(ctx, p.account_id);
     std::optional<CodeChannel> channel = resend ? p.code_channel
@@ -316,9 +313,9 @@ http::Response send_code(const http::Request& request, AccountContext& ctx, Load
     auto outcome = deliver_code(ctx.db, *ctx.codes, ctx.protector, delivery, now,
                                 [&](storage::Connection& c, const SentCode& sent) {
                                     LoadedLogin updated = loaded;
-                                    updated.login.code_id = sent.id;
-                                    updated.login.code_channel = *channel;
-                                    PendingLogins(ctx.db).save(c, updated, now);
+                                    updated.value.code_id = sent.id;
+                                    updated.value.code_channel = *channel;
+                                    PendingLogins(ctx.db, ctx.random).save(c, updated, now);
                                 });
     if (!outcome) {
         feedback.errors.push_back(resend_message(outcome));
@@ -334,7 +331,7 @@ http::Response send_code(const http::Request& request, AccountContext& ctx, Load
 // next. For the contact step it confirms that contact, and the step is done.
 http::Response check_code(const http::Request& request, AccountContext& ctx, LoadedLogin& loaded,
                           const http::Params& form, CodeUse use) {
-    auto& p = loaded.login;
+    auto& p = loaded.value;
     const auto now = ctx.clock.now();
     const auto now_s = to_unix_seconds(now);
     const auto typed = http::find_param(form, "code").value_or("");
@@ -367,8 +364,8 @@ http::Response check_code(const http::Request& request, AccountContext& ctx, Loa
             c, audit_entry(p.account_id, now_s, use == CodeUse::renewal ? "password.renewal_proved" : "contact.verified",
                            {{"channel", to_string(channel)}}));
         LoadedLogin updated = loaded;
-        proved(updated.login);
-        PendingLogins(ctx.db).save(c, updated, now);
+        proved(updated.value);
+        PendingLogins(ctx.db, ctx.random).save(c, updated, now);
     });
     if (verification->outcome != CodeCheck::ok) {
         Feedback feedback;
@@ -383,11 +380,11 @@ http::Response check_code(const http::Request& request, AccountContext& ctx, Loa
 // "Envoyer le code", "Demander l'envoi d'un nouveau code", "Modifier" (back to the channels).
 http::Response submit_code_action(const http::Request& request, AccountContext& ctx, LoadedLogin& loaded,
                                   const http::Params& form, std::string_view action, CodeUse use) {
-    auto& p = loaded.login;
+    auto& p = loaded.value;
     if (action == "changer") {
         p.code_id.reset();
         p.code_channel.reset();
-        PendingLogins(ctx.db).save(loaded, ctx.clock.now());
+        PendingLogins(ctx.db, ctx.random).save(loaded, ctx.clock.now());
         return http::Response::redirect(std::string(steps_path), 303);
     }
     if (action == "envoyer") return send_code(request, ctx, loaded, form, use, false);
@@ -407,7 +404,7 @@ http::Response submit_delegation(const http::Request& request, AccountContext& c
     }
     const auto now = ctx.clock.now();
     const auto now_s = to_unix_seconds(now);
-    auto& p = loaded.login;
+    auto& p = loaded.value;
     p.advance();
     ctx.db.transaction([&](storage::Connection& c) {
         // A dossier changed meanwhile (no spouse any more) has nothing to decide: the step just
@@ -419,7 +416,7 @@ http::Response submit_delegation(const http::Request& request, AccountContext& c
                    households::DelegationChange::not_allowed) {
             p.delegation_answer = choice == "oui";
         }
-        PendingLogins(ctx.db).save(c, loaded, now);
+        PendingLogins(ctx.db, ctx.random).save(c, loaded, now);
     });
     // The confirmation is a page: 303 to GET it (finish() shows it once the steps are done).
     if (p.delegation_answer) return http::Response::redirect(std::string(steps_path), 303);
@@ -437,28 +434,28 @@ std::optional<std::string> cgu_text(const std::filesystem::path& dir, const std:
 }
 
 http::Response show_current_step(const http::Request& request, AccountContext& ctx) {
-    auto loaded = PendingLogins(ctx.db).load(request, ctx.clock.now());
+    auto loaded = PendingLogins(ctx.db, ctx.random).load(request, ctx.clock.now());
     if (!loaded) return no_pending_login(ctx);
-    if (loaded->login.done()) return finish(request, ctx, *loaded);
+    if (loaded->value.done()) return finish(request, ctx, *loaded);
     return render(request, ctx, *loaded, {}, 200);
 }
 
 http::Response submit_current_step(const http::Request& request, AccountContext& ctx) {
     if (!ctx.csrf.verify(request, csrf_purpose)) return refused_form_page(ctx.pages, std::nullopt);
     const auto now = ctx.clock.now();
-    PendingLogins pending(ctx.db);
+    PendingLogins pending(ctx.db, ctx.random);
     auto loaded = pending.load(request, now);
     if (!loaded) return no_pending_login(ctx);
-    if (loaded->login.done()) return finish(request, ctx, *loaded);
+    if (loaded->value.done()) return finish(request, ctx, *loaded);
 
     const auto form = request.form_params();
-    const Stage stage = *loaded->login.current();
+    const Stage stage = *loaded->value.current();
     // A form of another step (the back button, a second tab): show the current one instead.
     if (http::find_param(form, "etape").value_or("") != to_string(stage))
         return http::Response::redirect(std::string(steps_path), 303);
     const auto action = http::find_param(form, "action").value_or("");
     const auto now_s = to_unix_seconds(now);
-    auto& p = loaded->login;
+    auto& p = loaded->value;
 
     switch (stage) {
         case Stage::legacy_intro:
@@ -518,11 +515,11 @@ http::Response submit_current_step(const http::Request& request, AccountContext&
 
 http::Response quit_steps(const http::Request& request, AccountContext& ctx) {
     if (!ctx.csrf.verify(request, csrf_purpose)) return refused_form_page(ctx.pages, std::nullopt);
-    PendingLogins pending(ctx.db);
+    PendingLogins pending(ctx.db, ctx.random);
     auto loaded = pending.load(request, ctx.clock.now());
     std::optional<std::string> interaction;
     if (loaded) {
-        interaction = loaded->login.interaction_id;
+        interaction = loaded->value.interaction_id;
         ctx.db.transaction([&](storage::Connection& c) { pending.remove(c, loaded->id); });
     }
     auto response = http::Response::redirect(with_interaction("/connexion", interaction), 303);

@@ -84,6 +84,18 @@ TEST(PasswordPolicy, ConfirmationMustMatch) {
     EXPECT_NE(mismatch->find("ne sont pas identiques"), std::string_view::npos);
 }
 
+TEST(PasswordPolicy, NewPasswordErrorsGiveTheItemsBeforeTheConfirmation) {
+    EXPECT_TRUE(new_password_errors("Abcdefgh12", "Abcdefgh12").empty());
+    const auto items = new_password_errors("abc", "other");
+    ASSERT_EQ(items.size(), 3u);  // length, digit, upper case; the mismatch waits for a valid password
+    EXPECT_EQ(items[0], message(PasswordRule::length));
+    EXPECT_EQ(items[1], message(PasswordRule::digit));
+    EXPECT_EQ(items[2], message(PasswordRule::upper_case));
+    const auto mismatch = new_password_errors("Abcdefgh12", "Abcdefgh13");
+    ASSERT_EQ(mismatch.size(), 1u);
+    EXPECT_NE(mismatch[0].find("ne sont pas identiques"), std::string::npos);
+}
+
 TEST(PasswordPolicy, LoginAcceptsLegacyEightDigitPasswords) {
     EXPECT_TRUE(acceptable_for_login("12345678"));
 }

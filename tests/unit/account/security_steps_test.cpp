@@ -71,13 +71,13 @@ TEST(PendingLoginSeal, OnlyTheCookieOpensIt) {
     p.account_id = 7;
     p.interaction_id = "secret-interaction";
     p.stages = {steps::Stage::cgu, steps::Stage::contact};
-    auto sealed = steps::seal_pending_login("cookie-id-0123456789abcdef", p);
+    auto sealed = steps::PendingLogins::seal("cookie-id-0123456789abcdef", p);
     EXPECT_EQ(sealed.find("secret-interaction"), std::string::npos);
-    auto opened = steps::open_pending_login("cookie-id-0123456789abcdef", sealed);
+    auto opened = steps::PendingLogins::open("cookie-id-0123456789abcdef", sealed);
     ASSERT_TRUE(opened.has_value());
     EXPECT_EQ(opened->interaction_id, p.interaction_id);
     EXPECT_EQ(opened->stages, p.stages);
-    EXPECT_FALSE(steps::open_pending_login("another-cookie-0123456789ab", sealed).has_value());
+    EXPECT_FALSE(steps::PendingLogins::open("another-cookie-0123456789ab", sealed).has_value());
 }
 
 class StepsTest : public SecurityTest {

@@ -505,26 +505,41 @@ protected:
     }
 };
 
+PendingAuthorization pending(std::string state) {
+    PendingAuthorization p;
+    p.provider = "franceconnect";
+    p.state = std::move(state);
+    p.nonce = "n-1";
+    return p;
+}
+
 TEST_F(BrowserState, SingleUseAndBoundToTheBrowser) {
-    BrowserBoundStates states(*db, system_random(), "__Host-caf_upstream", "upstream-authorization");
-    auto cookie = states.put({{"state", "s-1"}, {"nonce", "n-1"}}, std::chrono::seconds(600), clock.now());
+    AuthorizationStates states(*db, system_random());
+    auto cookie = states.start(pending("s-1"), clock.now());
     EXPECT_TRUE(cookie.starts_with("__Host-caf_upstream="));
+    EXPECT_NE(cookie.find("Max-Age=600"), std::string::npos);
     const auto mine = browser(cookie);
     http::Request stranger;
+    auto returning = [](std::string state) {
+        return [state](const PendingAuthorization& p) { return returns_state(p.state, state); };
+    };
 
-    EXPECT_EQ(states.take(stranger, "s-1", clock.now()).outcome, BrowserBoundStates::Outcome::none);
-    EXPECT_EQ(states.take(mine, "s-2", clock.now()).outcome, BrowserBoundStates::Outcome::mismatch);
-    auto taken = states.take(mine, "s-1", clock.now());
-    ASSERT_EQ(taken.outcome, BrowserBoundStates::Outcome::taken);
-    EXPECT_EQ(taken.payload["nonce"], "n-1");
-    EXPECT_EQ(states.take(mine, "s-1", clock.now()).outcome, BrowserBoundStates::Outcome::none);  // replay
+    EXPECT_EQ(states.take(stranger, clock.now(), returning("s-1")).outcome, storage::TakeOutcome::none);
+    EXPECT_EQ(states.take(mine, clock.now(), returning("s-2")).outcome, storage::TakeOutcome::mismatch);
+    EXPECT_EQ(states.take(mine, clock.now(), returning("")).outcome, storage::TakeOutcome::mismatch);
+    auto taken = states.take(mine, clock.now(), returning("s-1"));
+    ASSERT_EQ(taken.outcome, storage::TakeOutcome::taken);
+    EXPECT_EQ(taken.value->nonce, "n-1");
+    EXPECT_EQ(taken.value->provider, "franceconnect");
+    EXPECT_EQ(states.take(mine, clock.now(), returning("s-1")).outcome, storage::TakeOutcome::none);  // replay
 }
 
 TEST_F(BrowserState, ExpiresAfterItsLifetime) {
-    BrowserBoundStates states(*db, system_random(), "__Host-caf_upstream", "upstream-authorization");
-    auto cookie = states.put({{"state", "s-1"}}, std::chrono::seconds(600), clock.now());
+    LogoutStates states(*db, system_random());
+    auto cookie = states.start(PendingUpstreamLogout{"franceconnect", "s-1", "/deconnexion?x=1"}, clock.now());
+    auto same_state = [](const PendingUpstreamLogout& p) { return returns_state(p.state, "s-1"); };
     clock.advance(std::chrono::seconds(601));
-    EXPECT_EQ(states.take(browser(cookie), "s-1", clock.now()).outcome, BrowserBoundStates::Outcome::none);
+    EXPECT_EQ(states.take(browser(cookie), clock.now(), same_state).outcome, storage::TakeOutcome::none);
 }
 
 }  // namespace
