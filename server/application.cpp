@@ -18,11 +18,11 @@
 #include "account/captcha/external_captcha.hpp"
 #include "account/claims/account_claims.hpp"
 #include "account/import/account_import.hpp"
-#include "account/notifications/notification_dispatcher.hpp"
-#include "account/notifications/notification_templates.hpp"
-#include "account/notifications/notification_worker.hpp"
+#include "notify/notification_dispatcher.hpp"
+#include "notify/notification_templates.hpp"
+#include "notify/notification_worker.hpp"
 #include "account/password/password_hasher.hpp"
-#include "account/personal_data/personal_data_protector.hpp"
+#include "core/personal_data_protector.hpp"
 #include "account/web/account_routes.hpp"
 #include "account/web/admin_routes.hpp"
 #include "account/web/captcha_routes.hpp"
@@ -111,16 +111,16 @@ std::unique_ptr<storage::Database> open_store(const config::Config& config, std:
     return db;
 }
 
-account::PersonalDataProtector personal_data_protector(const config::Config& config) {
+PersonalDataProtector personal_data_protector(const config::Config& config) {
     // Used by the commands that need only the protector (import).
     auto keys = config::load_data_keys(config.security.data_keys_file, config.security.generate_missing);
-    return account::PersonalDataProtector(keys.encryption, keys.lookup);
+    return PersonalDataProtector(keys.encryption, keys.lookup);
 }
 
 // The provider reads claims through its own interface; account/ keeps the data.
 class AccountClaimsSource final : public oidc::ClaimsSource {
 public:
-    AccountClaimsSource(storage::Database& db, const account::PersonalDataProtector& protector)
+    AccountClaimsSource(storage::Database& db, const PersonalDataProtector& protector)
         : db_(db), protector_(protector) {}
     std::optional<nlohmann::json> claims(std::int64_t account_id, const std::vector<std::string>& scopes,
                                          bool include_nir) override {
@@ -129,12 +129,12 @@ public:
 
 private:
     storage::Database& db_;
-    const account::PersonalDataProtector& protector_;
+    const PersonalDataProtector& protector_;
 };
 
 // Development: the demo accounts are imported at each start; already present ones are left as is.
 void import_demo_accounts(const config::Config& config, storage::Database& db,
-                          const account::PersonalDataProtector& protector, spdlog::logger& events) {
+                          const PersonalDataProtector& protector, spdlog::logger& events) {
     std::ifstream in(*config.development.demo_accounts);
     if (!in) throw std::runtime_error(config.development.demo_accounts->string() + ": cannot open the demo accounts");
     account::PasswordHasher hasher(argon2_params(config), system_random());
@@ -186,7 +186,7 @@ int run_server(const config::Config& config) {
     auto db = open_store(config, &migrated);
     events->info("schema: " + std::to_string(migrated.size()) + " migration(s) applied by this process");
     auto data_keys = config::load_data_keys(config.security.data_keys_file, config.security.generate_missing);
-    account::PersonalDataProtector protector(data_keys.encryption, data_keys.lookup);
+    PersonalDataProtector protector(data_keys.encryption, data_keys.lookup);
     auto keys = open_signing_keys(config);
     if (config.development.demo_accounts) import_demo_accounts(config, *db, protector, *events);
 
@@ -252,22 +252,22 @@ int run_server(const config::Config& config) {
     // Notifications leave the queue on a thread of their own (SPEC.md §10).
     storage::Notifications notification_queue(*db);
     storage::AuditLog audit_log(*db);
-    account::NotificationTemplates notification_templates(config.server.templates_root);
-    auto transports = account::make_notification_transports(config.notifications, random, clock, outgoing_http);
-    account::DispatcherSettings dispatch_settings;
-    dispatch_settings.retry = account::retry_policy(config.notifications);
+    notify::NotificationTemplates notification_templates(config.server.templates_root);
+    auto transports = notify::make_notification_transports(config.notifications, random, clock, outgoing_http);
+    notify::DispatcherSettings dispatch_settings;
+    dispatch_settings.retry = notify::retry_policy(config.notifications);
     // The outbox skips a message it already holds, so the claims of a killed process can be taken
     // over soon, instead of after the ten minutes a slow SMTP batch may need.
     if (config.notifications.outbox) dispatch_settings.lease = std::chrono::seconds{30};
     // Events and errors carry ids, channels and templates only, never a recipient or a code.
-    account::NotificationDispatcher dispatcher(
+    notify::NotificationDispatcher dispatcher(
         *db, notification_queue, audit_log, protector, notification_templates, transports.channels(), dispatch_settings,
         [&events](std::string_view event, const nlohmann::json& details) {
             auto line = std::string(event) + " " + details.dump();
             if (event == "notification.sent") events->info(line);
             else events->warn(line);
         });
-    account::NotificationWorker notification_worker(
+    notify::NotificationWorker notification_worker(
         dispatcher, clock, std::chrono::milliseconds{500},
         [&events](std::string_view what) { events->error("notification delivery: " + std::string(what)); });
     notification_worker.start();

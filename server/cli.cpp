@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "account/backoffice/attach_nir.hpp"
-#include "account/personal_data/personal_data_protector.hpp"
+#include "core/personal_data_protector.hpp"
 #include "config/config.hpp"
 #include "config/data_keys.hpp"
 #include "oidc/keys/key_info.hpp"
@@ -57,7 +57,7 @@ int accounts_attach_nir(const config::Config& config, const std::string& provisi
     auto db = storage::open_database(config.store.url, 1);
     storage::migrate(*db);
     auto keys = config::load_data_keys(config.security.data_keys_file, config.security.generate_missing);
-    account::PersonalDataProtector protector(keys.encryption, keys.lookup);
+    PersonalDataProtector protector(keys.encryption, keys.lookup);
     SystemClock clock;
     auto attached = account::backoffice::attach_nir(*db, protector, provisional_id, nir, "cli", clock.now());
     if (!attached) {

@@ -15,7 +15,7 @@
 #include "account/admin/admin_requests.hpp"
 #include "account/import/account_import.hpp"
 #include "account/password/password_hasher.hpp"
-#include "account/personal_data/personal_data_protector.hpp"
+#include "core/personal_data_protector.hpp"
 #include "core/api_caller.hpp"
 #include "core/clock.hpp"
 #include "core/expected.hpp"

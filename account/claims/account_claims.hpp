@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "account/personal_data/personal_data_protector.hpp"
+#include "core/personal_data_protector.hpp"
 #include "storage/database.hpp"
 
 namespace caf::account {

@@ -4,8 +4,8 @@
 
 #include "account/identifiers/provisional_id.hpp"
 #include "account/import/account_import.hpp"
-#include "account/notifications/notification.hpp"
-#include "account/notifications/notifier.hpp"
+#include "notify/notification.hpp"
+#include "notify/notifier.hpp"
 #include "storage/accounts.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/error.hpp"
@@ -24,7 +24,7 @@ CreationOutcome create_account(storage::Database& db, const PersonalDataProtecto
     const auto& civil = a.civil_status;
     storage::Accounts accounts(db);
     storage::Notifications queue(db);
-    Notifier notifier(queue, protector);
+    notify::Notifier notifier(queue, protector);
 
     ImportRecord record;
     record.nir = civil.nir;
@@ -69,9 +69,9 @@ CreationOutcome create_account(storage::Database& db, const PersonalDataProtecto
                 storage::AuditLog(db).append(c, entry);
 
                 const auto channel =
-                    a.channel == CodeChannel::email ? NotificationChannel::email : NotificationChannel::sms;
+                    a.channel == CodeChannel::email ? notify::NotificationChannel::email : notify::NotificationChannel::sms;
                 notifier.enqueue(c,
-                                 account_created_message(channel, a.contact,
+                                 notify::account_created_message(channel, a.contact,
                                                          created.provisional ? std::optional(created.identifier)
                                                                              : std::nullopt,
                                                          created.account_id),

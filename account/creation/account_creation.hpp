@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "account/creation/civil_status_form.hpp"
-#include "account/personal_data/personal_data_protector.hpp"
+#include "core/personal_data_protector.hpp"
 #include "account/verification/verification_code_service.hpp"
 #include "core/clock.hpp"
 #include "core/random.hpp"

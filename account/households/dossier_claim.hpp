@@ -18,7 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "account/households/household.hpp"
-#include "account/personal_data/personal_data_protector.hpp"
+#include "core/personal_data_protector.hpp"
 #include "storage/database.hpp"
 
 namespace caf::account::households {

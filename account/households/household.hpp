@@ -9,7 +9,7 @@
 
 #include "account/households/access_matrix.hpp"
 #include "account/steps/pending_steps.hpp"
-#include "account/personal_data/personal_data_protector.hpp"
+#include "core/personal_data_protector.hpp"
 #include "storage/database.hpp"
 #include "storage/dossiers.hpp"
 

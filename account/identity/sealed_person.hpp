@@ -5,7 +5,7 @@
 #include <string>
 
 #include "account/identity/person_record.hpp"
-#include "account/personal_data/personal_data_protector.hpp"
+#include "core/personal_data_protector.hpp"
 #include "storage/accounts.hpp"
 
 namespace caf::account {

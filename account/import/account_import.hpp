@@ -29,7 +29,7 @@
 
 #include "account/identity/person_record.hpp"
 #include "account/password/password_hasher.hpp"
-#include "account/personal_data/personal_data_protector.hpp"
+#include "core/personal_data_protector.hpp"
 #include "core/clock.hpp"
 #include "core/expected.hpp"
 #include "storage/accounts.hpp"

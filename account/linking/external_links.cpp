@@ -1,7 +1,7 @@
 // Resolution order of SPEC.md §8 over the store; every link written here is audited.
 #include "account/linking/external_links.hpp"
 
-#include "account/notifications/notifier.hpp"
+#include "notify/notifier.hpp"
 #include "core/crypto.hpp"
 #include "core/login_contract.hpp"
 #include "storage/accounts.hpp"
@@ -94,10 +94,10 @@ void link_with_password(storage::Connection& c, storage::Database& db, const Per
                         const storage::Account& account, const std::string& provider,
                         const std::string& provider_label, const std::string& subject, TimePoint now) {
     link_external_identity(c, db, account.id, provider, subject, "password", to_unix_seconds(now));
-    if (auto contact = owner_contact(protector, account)) {
+    if (auto contact = notify::owner_contact(protector, account)) {
         storage::Notifications queue(db);
-        Notifier(queue, protector)
-            .enqueue(c, external_link_created_message(contact->channel, contact->recipient, provider_label, account.id),
+        notify::Notifier(queue, protector)
+            .enqueue(c, notify::external_link_created_message(contact->channel, contact->recipient, provider_label, account.id),
                      now);
     }
 }

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "account/identity/person_record.hpp"
-#include "account/personal_data/personal_data_protector.hpp"
+#include "core/personal_data_protector.hpp"
 #include "core/clock.hpp"
 #include "storage/accounts.hpp"
 #include "storage/database.hpp"

@@ -2,8 +2,8 @@
 #include "account/login/login_service.hpp"
 
 #include "account/households/household.hpp"
-#include "account/notifications/notification.hpp"
-#include "account/notifications/notifier.hpp"
+#include "notify/notification.hpp"
+#include "notify/notifier.hpp"
 #include "account/password/password_policy.hpp"
 #include "storage/accounts.hpp"
 #include "storage/audit_log.hpp"
@@ -194,18 +194,18 @@ std::vector<PendingStep> LoginService::pending_steps(const storage::Account& acc
 int LoginService::queue_freeze_notices(storage::Connection& c, const storage::Account& account,
                                        std::chrono::seconds frozen_for, TimePoint now) const {
     storage::Notifications queue(db_);
-    Notifier notifier(queue, protector_);
+    notify::Notifier notifier(queue, protector_);
     int queued = 0;
     // Every contact known, verified or not: the notice warns the owner, it proves nothing.
     if (account.email_sealed) {
         if (auto email = protector_.open(PersonalDataKind::email, *account.email_sealed)) {
-            notifier.enqueue(c, freeze_notice(NotificationChannel::email, *email, frozen_for, account.id), now);
+            notifier.enqueue(c, notify::freeze_notice(notify::NotificationChannel::email, *email, frozen_for, account.id), now);
             ++queued;
         }
     }
     if (account.phone_sealed) {
         if (auto phone = protector_.open(PersonalDataKind::phone, *account.phone_sealed)) {
-            notifier.enqueue(c, freeze_notice(NotificationChannel::sms, *phone, frozen_for, account.id), now);
+            notifier.enqueue(c, notify::freeze_notice(notify::NotificationChannel::sms, *phone, frozen_for, account.id), now);
             ++queued;
         }
     }

@@ -17,7 +17,7 @@
 #include "account/captcha/captcha.hpp"
 #include "account/password/password_hasher.hpp"
 #include "account/steps/pending_steps.hpp"
-#include "account/personal_data/personal_data_protector.hpp"
+#include "core/personal_data_protector.hpp"
 #include "core/clock.hpp"
 #include "storage/accounts.hpp"
 #include "storage/database.hpp"

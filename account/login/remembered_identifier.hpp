@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "account/identifiers/login_identifier.hpp"
-#include "account/personal_data/personal_data_protector.hpp"
+#include "core/personal_data_protector.hpp"
 #include "core/http.hpp"
 
 namespace caf::account {

@@ -9,8 +9,8 @@
 #include "account/identity/person_record.hpp"
 #include "account/linking/external_links.hpp"
 #include "account/login/login_service.hpp"
-#include "account/notifications/notification.hpp"
-#include "account/notifications/notifier.hpp"
+#include "notify/notification.hpp"
+#include "notify/notifier.hpp"
 #include "account/verification/code_delivery.hpp"
 #include "account/personal_data/contact_masking.hpp"
 #include "core/crypto.hpp"
@@ -210,7 +210,7 @@ ResetDone reset_password(storage::Database& db, const PersonalDataProtector& pro
                          const std::function<void(storage::Connection&)>& remove_draft) {
     const auto now_s = to_unix_seconds(now);
     storage::Notifications queue(db);
-    Notifier notifier(queue, protector);
+    notify::Notifier notifier(queue, protector);
     return db.transaction([&](storage::Connection& c) {
         ResetDone done;
         storage::Accounts accounts(db);
@@ -225,8 +225,8 @@ ResetDone reset_password(storage::Database& db, const PersonalDataProtector& pro
         // Whoever linked a provider identity with the old password is out too: the person links
         // again (SPEC.md §8 step 4).
         done.external_links_removed = linking::drop_external_links(c, db, account_id, "password_reset", now_s);
-        if (auto contact = owner_contact(protector, *account))
-            notifier.enqueue(c, password_changed_message(contact->channel, contact->recipient, account_id), now);
+        if (auto contact = notify::owner_contact(protector, *account))
+            notifier.enqueue(c, notify::password_changed_message(contact->channel, contact->recipient, account_id), now);
         storage::NewAuditEntry entry;
         entry.at = now_s;
         entry.actor_type = "account";

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "account/identifiers/login_identifier.hpp"
-#include "account/personal_data/personal_data_protector.hpp"
+#include "core/personal_data_protector.hpp"
 #include "account/verification/verification_code_service.hpp"
 #include "core/clock.hpp"
 #include "storage/browser_bound_store.hpp"

@@ -5,8 +5,8 @@
 
 #include "account/identity/person_record.hpp"
 #include "account/identity/sealed_person.hpp"
-#include "account/notifications/notification.hpp"
-#include "account/notifications/notifier.hpp"
+#include "notify/notification.hpp"
+#include "notify/notifier.hpp"
 #include "core/crypto.hpp"
 #include "core/text.hpp"
 #include "storage/accounts.hpp"
@@ -138,10 +138,10 @@ ProvisionalIdSent send_forgotten_provisional_id(storage::Database& db, const Per
     if (matched != 1 || contact.empty() || birth_date.empty()) return out;
     const auto now_s = to_unix_seconds(now);
     storage::Notifications queue(db);
-    Notifier notifier(queue, protector);
+    notify::Notifier notifier(queue, protector);
     db.transaction([&](storage::Connection& c) {
         notifier.enqueue(c,
-                         provisional_id_message(email ? NotificationChannel::email : NotificationChannel::sms, contact,
+                         notify::provisional_id_message(email ? notify::NotificationChannel::email : notify::NotificationChannel::sms, contact,
                                                 *found->provisional_id, found->id),
                          now);
         storage::NewAuditEntry entry;

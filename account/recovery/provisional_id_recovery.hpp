@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "account/personal_data/personal_data_protector.hpp"
+#include "core/personal_data_protector.hpp"
 #include "core/clock.hpp"
 #include "core/expected.hpp"
 #include "storage/database.hpp"

@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "account/notifications/notification.hpp"
-#include "account/personal_data/personal_data_protector.hpp"
+#include "notify/notification.hpp"
+#include "core/personal_data_protector.hpp"
 #include "account/verification/verification_code_service.hpp"
 #include "core/clock.hpp"
 #include "storage/database.hpp"
@@ -19,7 +19,7 @@
 namespace caf::account {
 
 // The notification channel a code goes out on.
-NotificationChannel notification_channel(CodeChannel channel);
+notify::NotificationChannel notification_channel(CodeChannel channel);
 
 struct CodeDelivery {
     std::string_view purpose;

@@ -5,7 +5,7 @@
 #include "account/captcha/captcha.hpp"
 #include "account/lockout/lockout_policy.hpp"
 #include "account/password/password_hasher.hpp"
-#include "account/personal_data/personal_data_protector.hpp"
+#include "core/personal_data_protector.hpp"
 #include "account/verification/verification_code_service.hpp"
 #include "config/config.hpp"
 #include "core/clock.hpp"

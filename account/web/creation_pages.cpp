@@ -10,8 +10,8 @@
 #include "account/creation/creation_draft.hpp"
 #include "account/creation/prefilled_civil_status.hpp"
 #include "account/linking/external_links.hpp"
-#include "account/notifications/notification.hpp"
-#include "account/notifications/notifier.hpp"
+#include "notify/notification.hpp"
+#include "notify/notifier.hpp"
 #include "account/verification/code_delivery.hpp"
 #include "account/password/password_policy.hpp"
 #include "account/session/sso_session.hpp"
@@ -190,7 +190,7 @@ http::Response render(const http::Request& request, CreationContext& ctx, const 
                 data["code_label"] = sms ? "Code de vérification reçu par SMS" : "Code de vérification reçu par mail";
                 if (actx.codes)
                     data["validity"] = std::string("Il est valable ") +
-                                       french_duration(actx.codes->config().validity(*d.channel)) + ".";
+                                       notify::french_duration(actx.codes->config().validity(*d.channel)) + ".";
             } else {
                 page = "account_creation_contact";
                 title = "Coordonnées de contact";

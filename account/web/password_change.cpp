@@ -3,8 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "account/notifications/notification.hpp"
-#include "account/notifications/notifier.hpp"
+#include "notify/notification.hpp"
+#include "notify/notifier.hpp"
 #include "account/password/password_policy.hpp"
 #include "account/session/sso_session.hpp"
 #include "account/web/account_context.hpp"
@@ -84,17 +84,17 @@ http::Response submit_password_change(const http::Request& request, AccountConte
         return render(request, ctx, {}, "Votre mot de passe actuel est incorrect.", 400);
 
     const auto hash = ctx.hasher.hash(password);
-    std::optional<Notification> notice;
+    std::optional<notify::Notification> notice;
     if (account->email_sealed) {
         if (auto email = ctx.protector.open(PersonalDataKind::email, *account->email_sealed))
-            notice = password_changed_message(NotificationChannel::email, *email, account->id);
+            notice = notify::password_changed_message(notify::NotificationChannel::email, *email, account->id);
     }
     if (!notice && account->phone_sealed) {
         if (auto phone = ctx.protector.open(PersonalDataKind::phone, *account->phone_sealed))
-            notice = password_changed_message(NotificationChannel::sms, *phone, account->id);
+            notice = notify::password_changed_message(notify::NotificationChannel::sms, *phone, account->id);
     }
     storage::Notifications queue(ctx.db);
-    Notifier notifier(queue, ctx.protector);
+    notify::Notifier notifier(queue, ctx.protector);
     std::int64_t sessions_revoked = 0;
     ctx.db.transaction([&](storage::Connection& c) {
         storage::Accounts(ctx.db).update_password(c, account->id, hash, now_s);

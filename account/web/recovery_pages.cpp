@@ -6,7 +6,7 @@
 
 #include "account/identity/person_record.hpp"
 #include "account/login/login_service.hpp"
-#include "account/notifications/notification.hpp"
+#include "notify/notification.hpp"
 #include "account/password/password_policy.hpp"
 #include "account/recovery/password_recovery.hpp"
 #include "account/recovery/provisional_id_recovery.hpp"
@@ -159,7 +159,7 @@ http::Response render_step(const http::Request& request, AccountContext& ctx, co
                 options.push_back({{"value", to_string(offered.channel)}, {"label", channel_label(offered.channel)},
                                    {"masked", offered.masked}, {"checked", options.empty()}});
                 hint += (hint.empty() ? "Le code de vérification envoyé " : ", ") + std::string(sent_by(offered.channel)) +
-                        " est valable " + french_duration(validity(ctx, offered.channel));
+                        " est valable " + notify::french_duration(validity(ctx, offered.channel));
             }
             data["options"] = options;
             data["validity"] = hint + ".";
@@ -172,7 +172,7 @@ http::Response render_step(const http::Request& request, AccountContext& ctx, co
             for (const auto& offered : r.channels)
                 if (offered.channel == channel) masked = offered.masked;
             data["sent_by"] = std::string(sent_by(channel)) + (masked.empty() ? "" : " (" + masked + ")");
-            data["validity"] = "Ce code est valable " + french_duration(validity(ctx, channel)) + ".";
+            data["validity"] = "Ce code est valable " + notify::french_duration(validity(ctx, channel)) + ".";
             break;
         }
         case RecoveryStage::new_password:

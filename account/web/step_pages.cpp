@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "account/households/delegation.hpp"
-#include "account/notifications/notification.hpp"
-#include "account/notifications/notifier.hpp"
+#include "notify/notification.hpp"
+#include "notify/notifier.hpp"
 #include "account/verification/code_delivery.hpp"
 #include "account/password/password_policy.hpp"
 #include "account/personal_data/contact_masking.hpp"
@@ -102,7 +102,7 @@ void code_pages(nlohmann::json& data, AccountContext& ctx, const PendingLogin& p
         data["code_label"] = sms ? "Code de vérification reçu par SMS" : "Code de vérification reçu par mail";
         data["validity"] = std::string(sms ? "Le code de vérification envoyé par SMS est valable "
                                            : "Le code de vérification envoyé par mail est valable ") +
-                           french_duration(ctx.codes ? ctx.codes->config().validity(*p.code_channel)
+                           notify::french_duration(ctx.codes ? ctx.codes->config().validity(*p.code_channel)
                                                      : std::chrono::seconds{600}) +
                            ".";
         return;
@@ -209,7 +209,7 @@ http::Response render(const http::Request& request, AccountContext& ctx, const L
 http::Response finish(const http::Request& request, AccountContext& ctx, const LoadedLogin& loaded) {
     const auto& p = loaded.value;
     const auto now = ctx.clock.now();
-    std::optional<Notification> confirmation;
+    std::optional<notify::Notification> confirmation;
     if (p.legacy) {
         auto contacts = contacts_of(ctx, p.account_id);
         auto account = storage::Accounts(ctx.db).find(p.account_id);
@@ -219,13 +219,13 @@ http::Response finish(const http::Request& request, AccountContext& ctx, const L
         if (!channel && contacts.email) channel = CodeChannel::email;
         if (!channel && contacts.phone) channel = CodeChannel::sms;
         if (channel && contacts.of(*channel))
-            confirmation = account_created_message(notification_channel(*channel), *contacts.of(*channel), provisional,
+            confirmation = notify::account_created_message(notification_channel(*channel), *contacts.of(*channel), provisional,
                                                    p.account_id);
     }
     LoginToComplete login{p.account_id, p.interaction_id, p.client_id, p.amr, p.acr, p.method, p.upstream};
     PendingLogins pending(ctx.db, ctx.random);
     storage::Notifications queue(ctx.db);
-    Notifier notifier(queue, ctx.protector);
+    notify::Notifier notifier(queue, ctx.protector);
     auto completed = complete_login(request, ctx, login, now, [&](storage::Connection& c) {
         pending.remove(c, loaded.id);
         if (confirmation) notifier.enqueue(c, *confirmation, now);
@@ -277,13 +277,13 @@ http::Response submit_password(const http::Request& request, AccountContext& ctx
     const auto stage = *loaded.value.current();
     const std::int64_t id = loaded.value.account_id;
     loaded.value.advance();
-    std::optional<Notification> notice;
+    std::optional<notify::Notification> notice;
     if (stage != Stage::legacy_password)
         if (auto account = storage::Accounts(ctx.db).find(id))
-            if (auto contact = owner_contact(ctx.protector, *account))
-                notice = password_changed_message(contact->channel, contact->recipient, id);
+            if (auto contact = notify::owner_contact(ctx.protector, *account))
+                notice = notify::password_changed_message(contact->channel, contact->recipient, id);
     storage::Notifications queue(ctx.db);
-    Notifier notifier(queue, ctx.protector);
+    notify::Notifier notifier(queue, ctx.protector);
     ctx.db.transaction([&](storage::Connection& c) {
         storage::Accounts(ctx.db).update_password(c, id, hash, now_s);
         storage::RefreshTokens(ctx.db).revoke_all_of_account(c, id, now_s);

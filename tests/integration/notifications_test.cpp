@@ -21,11 +21,11 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include "account/notifications/notification_dispatcher.hpp"
-#include "account/notifications/notifier.hpp"
-#include "account/notifications/sms_gateway_transport.hpp"
+#include "notify/notification_dispatcher.hpp"
+#include "notify/notifier.hpp"
+#include "notify/sms_gateway_transport.hpp"
 #include "net/httplib_fetcher.hpp"
-#include "account/notifications/smtp_transport.hpp"
+#include "notify/smtp_transport.hpp"
 #include "core/random.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/migrations.hpp"
@@ -150,7 +150,7 @@ protected:
         storage::migrate(*db_);
         queue_ = std::make_unique<storage::Notifications>(*db_);
         audit_ = std::make_unique<storage::AuditLog>(*db_);
-        templates_ = std::make_unique<NotificationTemplates>(std::filesystem::path(CAF_SOURCE_DIR) / "web/templates");
+        templates_ = std::make_unique<notify::NotificationTemplates>(std::filesystem::path(CAF_SOURCE_DIR) / "web/templates");
     }
     void TearDown() override {
         audit_.reset();
@@ -158,14 +158,14 @@ protected:
         db_.reset();
         for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db_path_.string() + suffix);
     }
-    std::int64_t enqueue(const Notification& n) {
-        Notifier notifier(*queue_, protector_);
+    std::int64_t enqueue(const notify::Notification& n) {
+        notify::Notifier notifier(*queue_, protector_);
         return db_->transaction([&](storage::Connection& c) { return notifier.enqueue(c, n, clock_.now()); });
     }
-    NotificationDispatcher dispatcher(ChannelTransports transports) {
-        DispatcherSettings settings;
+    notify::NotificationDispatcher dispatcher(notify::ChannelTransports transports) {
+        notify::DispatcherSettings settings;
         settings.retry = {.max_attempts = 5, .base_delay = 30, .max_delay = 3600};
-        return NotificationDispatcher(*db_, *queue_, *audit_, protector_, *templates_, transports, settings);
+        return notify::NotificationDispatcher(*db_, *queue_, *audit_, protector_, *templates_, transports, settings);
     }
     std::string status(std::int64_t id) {
         return db_->read([&](storage::Connection& c) { return queue_->find(c, id)->status; });
@@ -175,7 +175,7 @@ protected:
     std::unique_ptr<storage::Database> db_;
     std::unique_ptr<storage::Notifications> queue_;
     std::unique_ptr<storage::AuditLog> audit_;
-    std::unique_ptr<NotificationTemplates> templates_;
+    std::unique_ptr<notify::NotificationTemplates> templates_;
     PersonalDataProtector protector_{std::string(32, 'd'), std::string(32, 'l')};
     ManualClock clock_;
     net::HttplibFetcher fetcher_;
@@ -184,11 +184,11 @@ protected:
 TEST_F(NotificationsIntegration, ACodeByMailReachesARealSmtpServerWithItsFrenchSubject) {
     SmtpSink sink;
     ASSERT_GT(sink.port(), 0) << "tests/support/smtp_sink.py did not start (python3-aiosmtpd)";
-    SmtpSettings settings;
+    notify::SmtpSettings settings;
     settings.url = "smtp://127.0.0.1:" + std::to_string(sink.port());
     settings.from = "Mon Compte <no-reply@caf.fr>";
-    SmtpTransport smtp(settings, system_random());
-    const auto id = enqueue(verification_code_message(NotificationChannel::email, "marie.dupont@example.fr", "482913", 15min));
+    notify::SmtpTransport smtp(settings, system_random());
+    const auto id = enqueue(notify::verification_code_message(notify::NotificationChannel::email, "marie.dupont@example.fr", "482913", 15min));
 
     auto d = dispatcher({&smtp, nullptr, nullptr});
     EXPECT_EQ(d.run_once(clock_.now()).sent, 1);
@@ -218,12 +218,12 @@ TEST_F(NotificationsIntegration, AnSmtpServerThatIsDownIsRetriedThenTheMailArriv
         port = probe.port();
     }
     ASSERT_GT(port, 0);
-    SmtpSettings settings;
+    notify::SmtpSettings settings;
     settings.url = "smtp://127.0.0.1:" + std::to_string(port);
     settings.from = "no-reply@caf.fr";
     settings.connect_timeout = 2s;
-    SmtpTransport smtp(settings, system_random());
-    const auto id = enqueue(freeze_notice(NotificationChannel::email, "marie.dupont@example.fr", 10min));
+    notify::SmtpTransport smtp(settings, system_random());
+    const auto id = enqueue(notify::freeze_notice(notify::NotificationChannel::email, "marie.dupont@example.fr", 10min));
     auto d = dispatcher({&smtp, nullptr, nullptr});
     EXPECT_EQ(d.run_once(clock_.now()).retried, 1);
     EXPECT_EQ(status(id), "pending");
@@ -241,8 +241,8 @@ TEST_F(NotificationsIntegration, AnSmtpServerThatIsDownIsRetriedThenTheMailArriv
 
 TEST_F(NotificationsIntegration, AnSmsReachesTheGatewayWithTheBearerTokenAndJson) {
     GatewayStub gateway;
-    SmsGatewayTransport sms({.url = gateway.url(), .token = "gateway-token"}, fetcher_);
-    const auto id = enqueue(freeze_notice(NotificationChannel::sms, "06 12 34 56 78", 10min));
+    notify::SmsGatewayTransport sms({.url = gateway.url(), .token = "gateway-token"}, fetcher_);
+    const auto id = enqueue(notify::freeze_notice(notify::NotificationChannel::sms, "06 12 34 56 78", 10min));
     auto d = dispatcher({nullptr, &sms, nullptr});
     EXPECT_EQ(d.run_once(clock_.now()).sent, 1);
     EXPECT_EQ(status(id), "sent");
@@ -256,8 +256,8 @@ TEST_F(NotificationsIntegration, AnSmsReachesTheGatewayWithTheBearerTokenAndJson
 
 TEST_F(NotificationsIntegration, AWrongGatewayTokenIsAnErrorNotADelivery) {
     GatewayStub gateway;
-    SmsGatewayTransport sms({.url = gateway.url(), .token = "wrong"}, fetcher_);
-    const auto id = enqueue(freeze_notice(NotificationChannel::sms, "0612345678", 10min));
+    notify::SmsGatewayTransport sms({.url = gateway.url(), .token = "wrong"}, fetcher_);
+    const auto id = enqueue(notify::freeze_notice(notify::NotificationChannel::sms, "0612345678", 10min));
     auto d = dispatcher({nullptr, &sms, nullptr});
     EXPECT_EQ(d.run_once(clock_.now()).retried, 1);
     EXPECT_EQ(status(id), "pending");
@@ -267,8 +267,8 @@ TEST_F(NotificationsIntegration, AWrongGatewayTokenIsAnErrorNotADelivery) {
 
 TEST_F(NotificationsIntegration, AGatewayThatFailsTwiceThenRecoversDeliversExactlyOnce) {
     GatewayStub gateway(2);
-    SmsGatewayTransport sms({.url = gateway.url(), .token = "gateway-token"}, fetcher_);
-    const auto id = enqueue(verification_code_message(NotificationChannel::sms, "0712345678", "246810", 10min));
+    notify::SmsGatewayTransport sms({.url = gateway.url(), .token = "gateway-token"}, fetcher_);
+    const auto id = enqueue(notify::verification_code_message(notify::NotificationChannel::sms, "0712345678", "246810", 10min));
     auto d = dispatcher({nullptr, &sms, nullptr});
     int sent = 0;
     for (int i = 0; i < 20 && sent == 0; ++i) {

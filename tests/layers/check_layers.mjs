@@ -10,9 +10,10 @@ export const allowed = {
   config: ['core'],
   storage: ['core'],
   net: ['core'],
-  account: ['core', 'config', 'storage'],
+  notify: ['core', 'config', 'storage'],
+  account: ['core', 'config', 'storage', 'notify'],
   oidc: ['core', 'config', 'storage'],
-  providers: ['core', 'config', 'storage', 'oidc', 'account'],
+  providers: ['core', 'config', 'storage', 'oidc', 'account', 'notify'],
 };
 
 const includePattern = /^\s*#\s*include\s*([<"])([^>"]+)[>"]/gm;

@@ -1,6 +1,6 @@
 // A mail or SMS upstream that fails is left alone for a while, so the notification worker does not
 // wait out its timeout for every message; a refused address does not open the circuit.
-#include "account/notifications/guarded_transport.hpp"
+#include "notify/guarded_transport.hpp"
 
 #include <gtest/gtest.h>
 
@@ -16,22 +16,22 @@ using namespace std::chrono_literals;
 struct Guarded {
     ManualClock clock;
     test::FakeTransport* inner = nullptr;
-    std::unique_ptr<GuardedTransport> transport;
+    std::unique_ptr<notify::GuardedTransport> transport;
 
     Guarded() {
         auto fake = std::make_unique<test::FakeTransport>();
         inner = fake.get();
-        transport = std::make_unique<GuardedTransport>(std::move(fake), UpstreamGuard::Settings{1, 1, 30s}, clock);
+        transport = std::make_unique<notify::GuardedTransport>(std::move(fake), UpstreamGuard::Settings{1, 1, 30s}, clock);
     }
-    std::size_t tries_before(OutgoingMessage message) {
+    std::size_t tries_before(notify::OutgoingMessage message) {
         auto before = inner->sent.size();
         transport->send(message);
         return inner->sent.size() - before;
     }
 };
 
-OutgoingMessage message(std::int64_t id) {
-    OutgoingMessage m;
+notify::OutgoingMessage message(std::int64_t id) {
+    notify::OutgoingMessage m;
     m.id = id;
     m.recipient = "test@example.invalid";
     return m;

@@ -12,8 +12,8 @@
 #include <unistd.h>
 #include <vector>
 
-#include "account/notifications/notification_dispatcher.hpp"
-#include "account/notifications/notifier.hpp"
+#include "notify/notification_dispatcher.hpp"
+#include "notify/notifier.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/migrations.hpp"
 #include "storage/notifications.hpp"
@@ -21,18 +21,18 @@
 namespace caf::account::test {
 
 // Records what it was asked to send; fails the first `failures` sends.
-class FakeTransport final : public Transport {
+class FakeTransport final : public notify::Transport {
 public:
-    SendResult send(const OutgoingMessage& message) override {
+    notify::SendResult send(const notify::OutgoingMessage& message) override {
         std::lock_guard lock(mutex_);
         if (failures > 0) {
             --failures;
-            return unexpected(TransportError{"fake: unavailable", permanent});
+            return unexpected(notify::TransportError{"fake: unavailable", permanent});
         }
         sent.push_back(message);
-        return Delivered{"fake-" + std::to_string(message.id)};
+        return notify::Delivered{"fake-" + std::to_string(message.id)};
     }
-    std::vector<OutgoingMessage> sent;
+    std::vector<notify::OutgoingMessage> sent;
     int failures = 0;
     bool permanent = false;
     std::mutex mutex_;
@@ -49,7 +49,7 @@ protected:
         storage::migrate(*db_);
         queue_ = std::make_unique<storage::Notifications>(*db_);
         audit_ = std::make_unique<storage::AuditLog>(*db_);
-        notifier_ = std::make_unique<Notifier>(*queue_, protector_);
+        notifier_ = std::make_unique<notify::Notifier>(*queue_, protector_);
     }
     void TearDown() override {
         notifier_.reset();
@@ -62,18 +62,18 @@ protected:
         for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
     }
 
-    std::int64_t enqueue(const Notification& n) {
+    std::int64_t enqueue(const notify::Notification& n) {
         return db_->transaction([&](storage::Connection& c) { return notifier_->enqueue(c, n, clock_.now()); });
     }
-    std::unique_ptr<NotificationDispatcher> dispatcher(ChannelTransports transports, DispatcherSettings settings = {}) {
-        return std::make_unique<NotificationDispatcher>(*db_, *queue_, *audit_, protector_, templates(), transports,
+    std::unique_ptr<notify::NotificationDispatcher> dispatcher(notify::ChannelTransports transports, notify::DispatcherSettings settings = {}) {
+        return std::make_unique<notify::NotificationDispatcher>(*db_, *queue_, *audit_, protector_, templates(), transports,
                                                         settings);
     }
     storage::Notification row(std::int64_t id) {
         return *db_->read([&](storage::Connection& c) { return queue_->find(c, id); });
     }
-    static const NotificationTemplates& templates() {
-        static const NotificationTemplates loaded(std::filesystem::path(CAF_SOURCE_DIR) / "web/templates");
+    static const notify::NotificationTemplates& templates() {
+        static const notify::NotificationTemplates loaded(std::filesystem::path(CAF_SOURCE_DIR) / "web/templates");
         return loaded;
     }
 
@@ -82,7 +82,7 @@ protected:
     std::unique_ptr<storage::Notifications> queue_;
     std::unique_ptr<storage::AuditLog> audit_;
     PersonalDataProtector protector_{std::string(32, 'd'), std::string(32, 'l')};
-    std::unique_ptr<Notifier> notifier_;
+    std::unique_ptr<notify::Notifier> notifier_;
     ManualClock clock_;
 };
 

@@ -1,5 +1,5 @@
 // Lookup digests and sealing of personal data.
-#include "account/personal_data/personal_data_protector.hpp"
+#include "core/personal_data_protector.hpp"
 
 #include <gtest/gtest.h>
 

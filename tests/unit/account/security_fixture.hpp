@@ -4,7 +4,7 @@
 
 #include "login_fixture.hpp"
 
-#include "account/notifications/notification.hpp"
+#include "notify/notification.hpp"
 #include "account/web/security_routes.hpp"
 #include "storage/notifications.hpp"
 
@@ -62,8 +62,8 @@ protected:
         std::vector<QueuedMessage> out;
         storage::Notifications queue(*db_);
         for (const auto& row : queue.claim_due(to_unix_seconds(clock_.now()) + 1, 100, 60)) {
-            auto channel = parse_notification_channel(row.channel);
-            auto kind = recipient_kind(*channel);
+            auto channel = notify::parse_notification_channel(row.channel);
+            auto kind = notify::recipient_kind(*channel);
             auto payload = nlohmann::json::parse(*protector_.open(kind, row.payload_sealed));
             out.push_back({row.channel, *protector_.open(kind, row.recipient_sealed), row.template_name, payload["data"]});
         }

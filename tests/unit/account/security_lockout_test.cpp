@@ -9,9 +9,9 @@
 
 #include "account/lockout/lockout_messages.hpp"
 #include "account/login/login_service.hpp"
-#include "account/notifications/notification_dispatcher.hpp"
-#include "account/notifications/notification_templates.hpp"
-#include "account/notifications/outbox_transport.hpp"
+#include "notify/notification_dispatcher.hpp"
+#include "notify/notification_templates.hpp"
+#include "notify/outbox_transport.hpp"
 #include "account/web/login_page.hpp"
 #include "storage/audit_log.hpp"
 
@@ -256,12 +256,12 @@ TEST_F(SecurityTest, FreezeNoticeReachesTheOutbox) {
 
     auto outbox = std::filesystem::temp_directory_path() / ("caf-outbox-" + std::to_string(::getpid()) + ".jsonl");
     std::filesystem::remove(outbox);
-    OutboxTransport transport(outbox);
+    notify::OutboxTransport transport(outbox);
     storage::Notifications queue(*db_);
     storage::AuditLog audit(*db_);
-    NotificationTemplates templates(std::filesystem::path(CAF_SOURCE_DIR) / "web" / "templates");
-    NotificationDispatcher dispatcher(*db_, queue, audit, protector_, templates,
-                                      ChannelTransports{&transport, &transport, &transport});
+    notify::NotificationTemplates templates(std::filesystem::path(CAF_SOURCE_DIR) / "web" / "templates");
+    notify::NotificationDispatcher dispatcher(*db_, queue, audit, protector_, templates,
+                                      notify::ChannelTransports{&transport, &transport, &transport});
     dispatcher.run_once(clock_.now());
 
     std::ifstream in(outbox);

@@ -12,9 +12,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "account/notifications/notification_templates.hpp"
-#include "account/notifications/transport.hpp"
-#include "account/personal_data/personal_data_protector.hpp"
+#include "notify/notification_templates.hpp"
+#include "notify/transport.hpp"
+#include "core/personal_data_protector.hpp"
 #include "config/config.hpp"
 #include "core/http_fetcher.hpp"
 #include "core/random.hpp"
@@ -22,7 +22,7 @@
 #include "storage/database.hpp"
 #include "storage/notifications.hpp"
 
-namespace caf::account {
+namespace caf::notify {
 
 // The transport of each channel; a channel without one is not claimed and its messages wait in
 // the queue (letters: for the print service, see LetterPrintQueue).
@@ -96,4 +96,4 @@ NotificationTransports make_notification_transports(const config::NotificationsC
 // max_attempts and backoff_seconds from the configuration; backoff capped at one hour.
 storage::RetryPolicy retry_policy(const config::NotificationsConfig& config);
 
-}  // namespace caf::account
+}  // namespace caf::notify

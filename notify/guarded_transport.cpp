@@ -1,6 +1,6 @@
-#include "account/notifications/guarded_transport.hpp"
+#include "notify/guarded_transport.hpp"
 
-namespace caf::account {
+namespace caf::notify {
 
 SendResult GuardedTransport::send(const OutgoingMessage& message) {
     return guard_.run(
@@ -14,4 +14,4 @@ SendResult GuardedTransport::send(const OutgoingMessage& message) {
         [](const SendResult& result) { return !result && !result.error().permanent; });
 }
 
-}  // namespace caf::account
+}  // namespace caf::notify

@@ -1,11 +1,11 @@
 // Channel-filtered claims over the storage queue, and opening a claimed row.
-#include "account/notifications/notification_queue.hpp"
+#include "notify/notification_queue.hpp"
 
 #include <algorithm>
 
 #include "core/crypto.hpp"
 
-namespace caf::account {
+namespace caf::notify {
 
 std::vector<storage::Notification> claim_due_on_channels(storage::Notifications& queue, storage::Connection& c,
                                                          std::int64_t now, int limit,
@@ -53,4 +53,4 @@ expected<PreparedMessage, std::string> prepare_message(const storage::Notificati
     return out;
 }
 
-}  // namespace caf::account
+}  // namespace caf::notify

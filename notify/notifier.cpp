@@ -1,9 +1,9 @@
 // Sealing and queueing; nothing is rendered or sent here.
-#include "account/notifications/notifier.hpp"
+#include "notify/notifier.hpp"
 
 #include <stdexcept>
 
-namespace caf::account {
+namespace caf::notify {
 
 std::string seal_payload(const PersonalDataProtector& protector, NotificationChannel channel,
                          const nlohmann::json& data, std::optional<std::int64_t> account_id) {
@@ -35,4 +35,4 @@ std::int64_t Notifier::enqueue(storage::Connection& c, const Notification& n, Ti
     return queue_.enqueue(c, row, to_unix_seconds(now));
 }
 
-}  // namespace caf::account
+}  // namespace caf::notify

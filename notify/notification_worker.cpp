@@ -1,9 +1,9 @@
 // The polling loop; all the rules are in NotificationDispatcher.
-#include "account/notifications/notification_worker.hpp"
+#include "notify/notification_worker.hpp"
 
 #include <exception>
 
-namespace caf::account {
+namespace caf::notify {
 
 NotificationWorker::NotificationWorker(NotificationDispatcher& dispatcher, const Clock& clock,
                                        std::chrono::milliseconds poll_interval,
@@ -57,4 +57,4 @@ void NotificationWorker::loop() {
     }
 }
 
-}  // namespace caf::account
+}  // namespace caf::notify

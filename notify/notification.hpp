@@ -10,9 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "account/personal_data/personal_data_protector.hpp"
+#include "core/personal_data_protector.hpp"
 
-namespace caf::account {
+namespace caf::notify {
 
 enum class NotificationChannel { email, sms, letter };
 
@@ -65,4 +65,4 @@ Notification external_link_created_message(NotificationChannel channel, std::str
 Notification provisional_id_message(NotificationChannel channel, std::string recipient, std::string provisional_id,
                                     std::optional<std::int64_t> account_id = std::nullopt);
 
-}  // namespace caf::account
+}  // namespace caf::notify

@@ -9,10 +9,10 @@
 #include <string_view>
 #include <thread>
 
-#include "account/notifications/notification_dispatcher.hpp"
+#include "notify/notification_dispatcher.hpp"
 #include "core/clock.hpp"
 
-namespace caf::account {
+namespace caf::notify {
 
 class NotificationWorker {
 public:
@@ -44,4 +44,4 @@ private:
     std::thread thread_;
 };
 
-}  // namespace caf::account
+}  // namespace caf::notify

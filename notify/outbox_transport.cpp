@@ -1,6 +1,6 @@
 // The outbox file is opened per message, so a test may truncate or remove it between runs; the
 // delivery keys already written are read incrementally, under flock, so nodes sharing a file agree.
-#include "account/notifications/outbox_transport.hpp"
+#include "notify/outbox_transport.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace caf::account {
+namespace caf::notify {
 
 namespace {
 
@@ -110,4 +110,4 @@ SendResult OutboxTransport::send(const OutgoingMessage& message) {
     return Delivered{"outbox"};
 }
 
-}  // namespace caf::account
+}  // namespace caf::notify

@@ -1,5 +1,5 @@
 // RFC 5322 / 2045 / 2047 formatting for outgoing mail.
-#include "account/notifications/mail_message.hpp"
+#include "notify/mail_message.hpp"
 
 #include <array>
 #include <cstdint>
@@ -8,7 +8,7 @@
 
 #include "core/crypto.hpp"
 
-namespace caf::account::mail {
+namespace caf::notify::mail {
 
 namespace {
 
@@ -146,4 +146,4 @@ std::string render(const MailMessage& m) {
     return out;
 }
 
-}  // namespace caf::account::mail
+}  // namespace caf::notify::mail

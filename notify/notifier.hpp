@@ -5,14 +5,14 @@
 
 #include <cstdint>
 
-#include "account/notifications/notification.hpp"
-#include "account/personal_data/personal_data_protector.hpp"
+#include "notify/notification.hpp"
+#include "core/personal_data_protector.hpp"
 #include "core/clock.hpp"
 #include "storage/accounts.hpp"
 #include "storage/database.hpp"
 #include "storage/notifications.hpp"
 
-namespace caf::account {
+namespace caf::notify {
 
 class Notifier {
 public:
@@ -41,4 +41,4 @@ std::optional<OwnerContact> owner_contact(const PersonalDataProtector& protector
 std::string seal_payload(const PersonalDataProtector& protector, NotificationChannel channel,
                          const nlohmann::json& data, std::optional<std::int64_t> account_id);
 
-}  // namespace caf::account
+}  // namespace caf::notify

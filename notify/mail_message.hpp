@@ -8,7 +8,7 @@
 
 #include "core/clock.hpp"
 
-namespace caf::account::mail {
+namespace caf::notify::mail {
 
 // "=?UTF-8?B?...?=" words of at most 75 characters, split on character boundaries and joined by
 // folding whitespace; pure printable ASCII is returned as it is.
@@ -33,4 +33,4 @@ struct MailMessage {
 
 std::string render(const MailMessage& m);
 
-}  // namespace caf::account::mail
+}  // namespace caf::notify::mail

@@ -9,9 +9,9 @@
 #include <sys/types.h>
 #include <unordered_set>
 
-#include "account/notifications/transport.hpp"
+#include "notify/transport.hpp"
 
-namespace caf::account {
+namespace caf::notify {
 
 // The line for one message (no trailing newline).
 std::string outbox_line(const OutgoingMessage& message);
@@ -38,4 +38,4 @@ private:
     off_t read_up_to_ = 0;
 };
 
-}  // namespace caf::account
+}  // namespace caf::notify

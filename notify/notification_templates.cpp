@@ -1,5 +1,5 @@
 // Plain-text message templates (no HTML escaping): subject line, blank line, text.
-#include "account/notifications/notification_templates.hpp"
+#include "notify/notification_templates.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -8,7 +8,7 @@
 #include "core/mustache_template.hpp"
 #include "core/text.hpp"
 
-namespace caf::account {
+namespace caf::notify {
 
 namespace {
 
@@ -51,4 +51,4 @@ RenderedMessage NotificationTemplates::render(NotificationTemplate t, const nloh
     return RenderedMessage{trim(compiled.subject.render(data)), trim(compiled.body.render(data))};
 }
 
-}  // namespace caf::account
+}  // namespace caf::notify

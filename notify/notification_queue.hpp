@@ -8,14 +8,14 @@
 #include <string>
 #include <vector>
 
-#include "account/notifications/notification_templates.hpp"
-#include "account/notifications/transport.hpp"
-#include "account/personal_data/personal_data_protector.hpp"
+#include "notify/notification_templates.hpp"
+#include "notify/transport.hpp"
+#include "core/personal_data_protector.hpp"
 #include "core/expected.hpp"
 #include "storage/database.hpp"
 #include "storage/notifications.hpp"
 
-namespace caf::account {
+namespace caf::notify {
 
 // Must run in a write transaction. Same semantics as claim_due: pending rows due at `now`, or
 // claimed rows whose lease ended; attempts + 1, status "sending", lease until now + lease.
@@ -35,4 +35,4 @@ expected<PreparedMessage, std::string> prepare_message(const storage::Notificati
                                                        const PersonalDataProtector& protector,
                                                        const NotificationTemplates& templates, TimePoint now);
 
-}  // namespace caf::account
+}  // namespace caf::notify

@@ -1,11 +1,11 @@
 // Channel and template names as stored in the queue, and the data of each French message.
-#include "account/notifications/notification.hpp"
+#include "notify/notification.hpp"
 
 #include <algorithm>
 #include <array>
 #include <utility>
 
-namespace caf::account {
+namespace caf::notify {
 
 namespace {
 
@@ -122,4 +122,4 @@ Notification provisional_id_message(NotificationChannel channel, std::string rec
                 {{"provisional_id", std::move(provisional_id)}}, account_id);
 }
 
-}  // namespace caf::account
+}  // namespace caf::notify

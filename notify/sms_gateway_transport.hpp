@@ -7,10 +7,10 @@
 #include <string>
 #include <string_view>
 
-#include "account/notifications/transport.hpp"
+#include "notify/transport.hpp"
 #include "core/http_fetcher.hpp"
 
-namespace caf::account {
+namespace caf::notify {
 
 struct SmsGatewaySettings {
     std::string url;    // http(s)://HOST[:PORT]/PATH
@@ -33,4 +33,4 @@ private:
     http::HttpFetcher& fetcher_;
 };
 
-}  // namespace caf::account
+}  // namespace caf::notify

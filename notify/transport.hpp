@@ -6,11 +6,11 @@
 #include <optional>
 #include <string>
 
-#include "account/notifications/notification.hpp"
+#include "notify/notification.hpp"
 #include "core/clock.hpp"
 #include "core/expected.hpp"
 
-namespace caf::account {
+namespace caf::notify {
 
 struct OutgoingMessage {
     std::int64_t id = 0;  // the queue row: makes Message-IDs and gateway references idempotent
@@ -46,4 +46,4 @@ public:
     virtual SendResult send(const OutgoingMessage& message) = 0;
 };
 
-}  // namespace caf::account
+}  // namespace caf::notify

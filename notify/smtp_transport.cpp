@@ -1,6 +1,6 @@
 // One SMTP session per message (the volume is low: freeze notices and codes); curl does the
 // dot-stuffing and the STARTTLS upgrade.
-#include "account/notifications/smtp_transport.hpp"
+#include "notify/smtp_transport.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -9,9 +9,9 @@
 
 #include <curl/curl.h>
 
-#include "account/notifications/mail_message.hpp"
+#include "notify/mail_message.hpp"
 
-namespace caf::account {
+namespace caf::notify {
 
 namespace {
 
@@ -127,4 +127,4 @@ SendResult SmtpTransport::send(const OutgoingMessage& message) {
     return unexpected(TransportError{reason, permanent});
 }
 
-}  // namespace caf::account
+}  // namespace caf::notify

@@ -5,11 +5,11 @@
 
 #include <memory>
 
-#include "account/notifications/transport.hpp"
+#include "notify/transport.hpp"
 #include "core/clock.hpp"
 #include "core/upstream_guard.hpp"
 
-namespace caf::account {
+namespace caf::notify {
 
 class GuardedTransport final : public Transport {
 public:
@@ -25,4 +25,4 @@ private:
     const Clock& clock_;
 };
 
-}  // namespace caf::account
+}  // namespace caf::notify

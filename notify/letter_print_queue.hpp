@@ -10,14 +10,14 @@
 #include <string>
 #include <vector>
 
-#include "account/notifications/notification_templates.hpp"
-#include "account/personal_data/personal_data_protector.hpp"
+#include "notify/notification_templates.hpp"
+#include "core/personal_data_protector.hpp"
 #include "core/clock.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/database.hpp"
 #include "storage/notifications.hpp"
 
-namespace caf::account {
+namespace caf::notify {
 
 struct PrintJob {
     std::int64_t id = 0;
@@ -52,4 +52,4 @@ private:
     storage::RetryPolicy retry_;
 };
 
-}  // namespace caf::account
+}  // namespace caf::notify

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace caf::account {
+namespace caf {
 
 // What a value is. It keys the lookup digest and is the ciphertext's associated data, so a
 // sealed e-mail cannot be passed off as a NIR, and equal values of different kinds never share
@@ -45,4 +45,4 @@ private:
     std::string browser_key_;
 };
 
-}  // namespace caf::account
+}  // namespace caf

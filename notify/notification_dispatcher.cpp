@@ -1,14 +1,14 @@
 // Claim in one short transaction, send outside any transaction, record each outcome in its own:
 // the store is never held while the network is slow.
-#include "account/notifications/notification_dispatcher.hpp"
+#include "notify/notification_dispatcher.hpp"
 
-#include "account/notifications/guarded_transport.hpp"
-#include "account/notifications/notification_queue.hpp"
-#include "account/notifications/outbox_transport.hpp"
-#include "account/notifications/sms_gateway_transport.hpp"
-#include "account/notifications/smtp_transport.hpp"
+#include "notify/guarded_transport.hpp"
+#include "notify/notification_queue.hpp"
+#include "notify/outbox_transport.hpp"
+#include "notify/sms_gateway_transport.hpp"
+#include "notify/smtp_transport.hpp"
 
-namespace caf::account {
+namespace caf::notify {
 
 NotificationDispatcher::NotificationDispatcher(storage::Database& db, storage::Notifications& queue,
                                                storage::AuditLog& audit, const PersonalDataProtector& protector,
@@ -153,4 +153,4 @@ storage::RetryPolicy retry_policy(const config::NotificationsConfig& config) {
     return policy;
 }
 
-}  // namespace caf::account
+}  // namespace caf::notify

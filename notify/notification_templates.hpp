@@ -9,9 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "account/notifications/notification.hpp"
+#include "notify/notification.hpp"
 
-namespace caf::account {
+namespace caf::notify {
 
 struct RenderedMessage {
     std::string subject;  // e-mail subject, letter heading
@@ -35,4 +35,4 @@ private:
     std::map<NotificationTemplate, std::shared_ptr<const Compiled>> templates_;
 };
 
-}  // namespace caf::account
+}  // namespace caf::notify

@@ -1,4 +1,4 @@
-#include "account/notifications/sms_gateway_transport.hpp"
+#include "notify/sms_gateway_transport.hpp"
 
 #include <stdexcept>
 
@@ -6,7 +6,7 @@
 
 #include "core/http.hpp"
 
-namespace caf::account {
+namespace caf::notify {
 
 std::optional<std::string> to_e164_french_mobile(std::string_view phone) {
     std::string digits;
@@ -51,4 +51,4 @@ SendResult SmsGatewayTransport::send(const OutgoingMessage& message) {
     return Delivered{reference};
 }
 
-}  // namespace caf::account
+}  // namespace caf::notify

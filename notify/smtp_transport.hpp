@@ -6,10 +6,10 @@
 #include <optional>
 #include <string>
 
-#include "account/notifications/transport.hpp"
+#include "notify/transport.hpp"
 #include "core/random.hpp"
 
-namespace caf::account {
+namespace caf::notify {
 
 struct SmtpSettings {
     std::string url;  // smtp://HOST:PORT or smtps://HOST:PORT
@@ -37,4 +37,4 @@ private:
     Random& random_;
 };
 
-}  // namespace caf::account
+}  // namespace caf::notify

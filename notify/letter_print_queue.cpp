@@ -1,10 +1,10 @@
 // The print service's side of the queue: letters only, claimed with the same fencing as the
 // dispatcher's claims.
-#include "account/notifications/letter_print_queue.hpp"
+#include "notify/letter_print_queue.hpp"
 
-#include "account/notifications/notification_queue.hpp"
+#include "notify/notification_queue.hpp"
 
-namespace caf::account {
+namespace caf::notify {
 
 std::vector<PrintJob> LetterPrintQueue::claim_letters(TimePoint now, int limit, std::chrono::seconds lease) {
     const std::int64_t at = to_unix_seconds(now);
@@ -43,4 +43,4 @@ bool LetterPrintQueue::mark_unprintable(std::int64_t id, std::int64_t attempt, T
     return queue_.mark_failed(id, attempt, to_unix_seconds(now), reason, retry_);
 }
 
-}  // namespace caf::account
+}  // namespace caf::notify

@@ -1,12 +1,12 @@
 // Lookup digests and sealing of personal data over core/crypto.
-#include "account/personal_data/personal_data_protector.hpp"
+#include "core/personal_data_protector.hpp"
 
 #include <stdexcept>
 #include <utility>
 
 #include "core/crypto.hpp"
 
-namespace caf::account {
+namespace caf {
 
 std::string_view to_string(PersonalDataKind kind) noexcept {
     switch (kind) {
@@ -69,4 +69,4 @@ std::optional<std::string> PersonalDataProtector::open_from_browser(PersonalData
     return crypto::aes256gcm_open(browser_key_, sealed, browser_associated_data(kind));
 }
 
-}  // namespace caf::account
+}  // namespace caf
