@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import { readSources, violations } from './check_layers.mjs';
@@ -45,4 +46,14 @@ test('folders of account/ that include each other are refused', () => {
   ]);
   assert.deepEqual(found, ['the folders account/creation, account/login, account/steps of account/ include each other']);
   assert.deepEqual(violations([file('account/login/a.cpp', 'account/steps/b.hpp'), file('account/steps/b.cpp', 'account/creation/c.hpp')]), []);
+});
+
+test('the unit tests of account/ sit in the folders of what they test', () => {
+  const testRoot = join(root, 'tests', 'unit', 'account');
+  const entries = readdirSync(testRoot, { withFileTypes: true });
+  const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name);
+  assert.ok(folders.length > 10, `only ${folders.length} folders`);
+  for (const folder of folders) assert.ok(existsSync(join(root, 'account', folder)), `tests/unit/account/${folder} tests nothing of account/`);
+  const loose = entries.filter((e) => e.isFile() && e.name.endsWith('_test.cpp')).map((e) => e.name);
+  assert.deepEqual(loose, [], 'every test file is in the folder of its rules (fixtures stay at the top)');
 });

@@ -12,80 +12,80 @@
 #include "notify/outbox_transport.hpp"
 #include "notify/sms_gateway_transport.hpp"
 
-namespace caf::account::test {
+namespace caf::notify::test {
 namespace {
 
 using namespace std::chrono_literals;
 
-const notify::NotificationTemplates& templates() {
-    static const notify::NotificationTemplates loaded(std::filesystem::path(CAF_SOURCE_DIR) / "web/templates");
+const NotificationTemplates& templates() {
+    static const NotificationTemplates loaded(std::filesystem::path(CAF_SOURCE_DIR) / "web/templates");
     return loaded;
 }
 
-notify::RenderedMessage render(const notify::Notification& n) { return templates().render(n.template_name, n.data); }
+RenderedMessage render(const Notification& n) { return templates().render(n.template_name, n.data); }
 
 TEST(NotificationTemplates, FreezeNoticeSaysHowLongInFrench) {
-    const auto m = render(notify::freeze_notice(notify::NotificationChannel::sms, "0612345678", 10min));
+    const auto m = render(freeze_notice(NotificationChannel::sms, "0612345678", 10min));
     EXPECT_EQ(m.text,
               "Votre compte Mon Compte a été bloqué pendant 10 minutes suite à plusieurs tentatives de connexion "
               "infructueuses. Si vous n'êtes pas à l'origine de ces tentatives, modifiez votre mot de passe.");
     EXPECT_FALSE(m.subject.empty());
-    EXPECT_NE(render(notify::freeze_notice(notify::NotificationChannel::sms, "0612345678", 1h)).text.find("pendant 1 heure suite"),
+    EXPECT_NE(render(freeze_notice(NotificationChannel::sms, "0612345678", 1h)).text.find("pendant 1 heure suite"),
               std::string::npos);
-    EXPECT_NE(render(notify::freeze_notice(notify::NotificationChannel::sms, "0612345678", 24h)).text.find("pendant 24 heures suite"),
+    EXPECT_NE(render(freeze_notice(NotificationChannel::sms, "0612345678", 24h)).text.find("pendant 24 heures suite"),
               std::string::npos);
 }
 
 TEST(NotificationTemplates, CodeMessageGivesTheCodeItsValidityAndSingleUse) {
-    EXPECT_EQ(render(notify::verification_code_message(notify::NotificationChannel::sms, "0612345678", "123456", 10min)).text,
+    EXPECT_EQ(render(verification_code_message(NotificationChannel::sms, "0612345678", "123456", 10min)).text,
               "Votre code de vérification Mon Compte : 123456. Il est valable 10 minutes. "
               "A noter : ce code de vérification est à usage unique.");
-    EXPECT_NE(render(notify::verification_code_message(notify::NotificationChannel::email, "a@b.fr", "123456", 15min))
+    EXPECT_NE(render(verification_code_message(NotificationChannel::email, "a@b.fr", "123456", 15min))
                   .text.find("Il est valable 15 minutes."),
               std::string::npos);
-    const auto subject = render(notify::verification_code_message(notify::NotificationChannel::email, "a@b.fr", "1", 15min)).subject;
+    const auto subject = render(verification_code_message(NotificationChannel::email, "a@b.fr", "1", 15min)).subject;
     EXPECT_EQ(subject, "Mon Compte : votre code de vérification");
 }
 
 TEST(NotificationTemplates, AccountCreatedNamesTheIdentifierToUse) {
-    EXPECT_EQ(render(notify::account_created_message(notify::NotificationChannel::sms, "0612345678", std::nullopt)).text,
+    EXPECT_EQ(render(account_created_message(NotificationChannel::sms, "0612345678", std::nullopt)).text,
               "Vous venez de créer votre Espace Mon Compte. Pour y accéder, utilisez votre numéro de Sécurité "
               "sociale.");
-    const auto provisional = render(notify::account_created_message(notify::NotificationChannel::sms, "0612345678", "P33392250")).text;
+    const auto provisional = render(account_created_message(NotificationChannel::sms, "0612345678", "P33392250")).text;
     EXPECT_NE(provisional.find("utilisez votre identifiant provisoire : P33392250."), std::string::npos);
     EXPECT_EQ(provisional.find("Sécurité sociale"), std::string::npos);
 }
 
 TEST(NotificationTemplates, PasswordChangedAndProvisionalIdentifierMessages) {
-    EXPECT_NE(render(notify::password_changed_message(notify::NotificationChannel::email, "a@b.fr")).text.find("a été modifié"),
+    EXPECT_NE(render(password_changed_message(NotificationChannel::email, "a@b.fr")).text.find("a été modifié"),
               std::string::npos);
-    EXPECT_NE(render(notify::provisional_id_message(notify::NotificationChannel::email, "a@b.fr", "P33392250")).text.find("P33392250"),
+    EXPECT_NE(render(provisional_id_message(NotificationChannel::email, "a@b.fr", "P33392250")).text.find("P33392250"),
               std::string::npos);
 }
 
 TEST(NotificationTemplates, TextIsNotHtmlEscaped) {
-    auto n = notify::freeze_notice(notify::NotificationChannel::sms, "0612345678", 10min);
+    auto n = freeze_notice(NotificationChannel::sms, "0612345678", 10min);
     EXPECT_EQ(render(n).text.find("&#39;"), std::string::npos);
     EXPECT_NE(render(n).text.find("n'êtes"), std::string::npos);
 }
 
 TEST(FrenchDuration, SaysMinutesHoursAndDays) {
-    EXPECT_EQ(notify::french_duration(10min), "10 minutes");
-    EXPECT_EQ(notify::french_duration(1min), "1 minute");
-    EXPECT_EQ(notify::french_duration(1s), "1 seconde");
-    EXPECT_EQ(notify::french_duration(5s), "5 secondes");
-    EXPECT_EQ(notify::french_duration(570s), "10 minutes") << "rounded up, never announced shorter than it lasts";
-    EXPECT_EQ(notify::french_duration(20min), "20 minutes");
-    EXPECT_EQ(notify::french_duration(1h), "1 heure");
-    EXPECT_EQ(notify::french_duration(24h), "24 heures");
-    EXPECT_EQ(notify::french_duration(15 * 24h), "15 jours");
+    EXPECT_EQ(french_duration(10min), "10 minutes");
+    EXPECT_EQ(french_duration(1min), "1 minute");
+    EXPECT_EQ(french_duration(1s), "1 seconde");
+    EXPECT_EQ(french_duration(5s), "5 secondes");
+    EXPECT_EQ(french_duration(570s), "10 minutes") << "rounded up, never announced shorter than it lasts";
+    EXPECT_EQ(french_duration(20min), "20 minutes");
+    EXPECT_EQ(french_duration(1h), "1 heure");
+    EXPECT_EQ(french_duration(24h), "24 heures");
+    EXPECT_EQ(french_duration(15 * 24h), "15 jours");
 }
 
 TEST(MailMessage, SubjectIsEncodedAsUtf8EncodedWordsOfAtMost75Characters) {
-    EXPECT_EQ(notify::mail::encode_header_text("Hello"), "Hello");
-    EXPECT_EQ(notify::mail::encode_header_text("Mon Compte : votre code de vérification"),
+    EXPECT_EQ(mail::encode_header_text("Hello"), "Hello");
+    EXPECT_EQ(mail::encode_header_text("Mon Compte : votre code de vérification"),
               "=?UTF-8?B?TW9uIENvbXB0ZSA6IHZvdHJlIGNvZGUgZGUgdsOpcmlmaWNhdGlvbg==?=");
-    const auto long_subject = notify::mail::encode_header_text(std::string(30, 'e') + "éééééééééééééééééééééééééééééé");
+    const auto long_subject = mail::encode_header_text(std::string(30, 'e') + "éééééééééééééééééééééééééééééé");
     std::size_t start = 0;
     while (start < long_subject.size()) {
         auto end = long_subject.find("\r\n ", start);
@@ -97,12 +97,12 @@ TEST(MailMessage, SubjectIsEncodedAsUtf8EncodedWordsOfAtMost75Characters) {
 }
 
 TEST(MailMessage, BodyIsQuotedPrintableWithShortLines) {
-    EXPECT_EQ(notify::mail::quoted_printable("Il est valable 10 minutes."), "Il est valable 10 minutes.");
-    EXPECT_EQ(notify::mail::quoted_printable("vérification"), "v=C3=A9rification");
-    EXPECT_EQ(notify::mail::quoted_printable("a=b"), "a=3Db");
-    EXPECT_EQ(notify::mail::quoted_printable("line\n.dot"), "line\r\n=2Edot");
-    EXPECT_EQ(notify::mail::quoted_printable("end "), "end=20");
-    const auto long_line = notify::mail::quoted_printable(std::string(200, 'x'));
+    EXPECT_EQ(mail::quoted_printable("Il est valable 10 minutes."), "Il est valable 10 minutes.");
+    EXPECT_EQ(mail::quoted_printable("vérification"), "v=C3=A9rification");
+    EXPECT_EQ(mail::quoted_printable("a=b"), "a=3Db");
+    EXPECT_EQ(mail::quoted_printable("line\n.dot"), "line\r\n=2Edot");
+    EXPECT_EQ(mail::quoted_printable("end "), "end=20");
+    const auto long_line = mail::quoted_printable(std::string(200, 'x'));
     for (std::size_t start = 0, end; start < long_line.size(); start = end + 2) {
         end = long_line.find("\r\n", start);
         if (end == std::string::npos) end = long_line.size();
@@ -111,9 +111,9 @@ TEST(MailMessage, BodyIsQuotedPrintableWithShortLines) {
 }
 
 TEST(MailMessage, HasTheHeadersOfAPlainTextUtf8Message) {
-    notify::mail::MailMessage m{"Mon Compte <no-reply@caf.fr>", "marie@example.fr", "Sujet é", "Corps",
+    mail::MailMessage m{"Mon Compte <no-reply@caf.fr>", "marie@example.fr", "Sujet é", "Corps",
                         "<1.abc@caf.fr>", from_unix_seconds(1'700'000'000)};
-    const auto text = notify::mail::render(m);
+    const auto text = mail::render(m);
     EXPECT_NE(text.find("Date: Tue, 14 Nov 2023 22:13:20 +0000\r\n"), std::string::npos);
     EXPECT_NE(text.find("From: Mon Compte <no-reply@caf.fr>\r\n"), std::string::npos);
     EXPECT_NE(text.find("To: <marie@example.fr>\r\n"), std::string::npos);
@@ -124,27 +124,27 @@ TEST(MailMessage, HasTheHeadersOfAPlainTextUtf8Message) {
 }
 
 TEST(MailMessage, AddressesWithLineBreaksOrSeveralMailboxesAreRefused) {
-    EXPECT_EQ(notify::mail::address_of("marie@example.fr"), "marie@example.fr");
-    EXPECT_EQ(notify::mail::address_of("Mon Compte <no-reply@caf.fr>"), "no-reply@caf.fr");
-    EXPECT_FALSE(notify::mail::address_of("marie@example.fr\r\nBcc: x@y.fr"));
-    EXPECT_FALSE(notify::mail::address_of("a@b.fr, c@d.fr"));
-    EXPECT_FALSE(notify::mail::address_of("nobody"));
+    EXPECT_EQ(mail::address_of("marie@example.fr"), "marie@example.fr");
+    EXPECT_EQ(mail::address_of("Mon Compte <no-reply@caf.fr>"), "no-reply@caf.fr");
+    EXPECT_FALSE(mail::address_of("marie@example.fr\r\nBcc: x@y.fr"));
+    EXPECT_FALSE(mail::address_of("a@b.fr, c@d.fr"));
+    EXPECT_FALSE(mail::address_of("nobody"));
 }
 
 TEST(SmsGateway, FrenchMobileNumbersGoOutInE164) {
-    EXPECT_EQ(notify::to_e164_french_mobile("0612345678"), "+33612345678");
-    EXPECT_EQ(notify::to_e164_french_mobile("07 12 34 56 78"), "+33712345678");
-    EXPECT_EQ(notify::to_e164_french_mobile("+33612345678"), "+33612345678");
-    EXPECT_FALSE(notify::to_e164_french_mobile("061234567"));
-    EXPECT_FALSE(notify::to_e164_french_mobile("06123456789\n"));
+    EXPECT_EQ(to_e164_french_mobile("0612345678"), "+33612345678");
+    EXPECT_EQ(to_e164_french_mobile("07 12 34 56 78"), "+33712345678");
+    EXPECT_EQ(to_e164_french_mobile("+33612345678"), "+33612345678");
+    EXPECT_FALSE(to_e164_french_mobile("061234567"));
+    EXPECT_FALSE(to_e164_french_mobile("06123456789\n"));
 }
 
-notify::OutgoingMessage outgoing(std::int64_t id, std::optional<std::string> code) {
-    notify::OutgoingMessage m;
+OutgoingMessage outgoing(std::int64_t id, std::optional<std::string> code) {
+    OutgoingMessage m;
     m.id = id;
-    m.channel = notify::NotificationChannel::sms;
+    m.channel = NotificationChannel::sms;
     m.recipient = "0612345678";
-    m.template_name = notify::NotificationTemplate::code;
+    m.template_name = NotificationTemplate::code;
     m.subject = "Mon Compte : votre code de vérification";
     m.text = "Votre code de vérification Mon Compte : 123456. \"Quoted\"\nline";
     m.code = std::move(code);
@@ -155,7 +155,7 @@ notify::OutgoingMessage outgoing(std::int64_t id, std::optional<std::string> cod
 TEST(Outbox, EachMessageIsOneValidJsonLineWithTheCode) {
     const auto file = std::filesystem::temp_directory_path() / ("caf-outbox-" + std::to_string(::getpid()) + ".jsonl");
     std::filesystem::remove(file);
-    notify::OutboxTransport outbox(file);
+    OutboxTransport outbox(file);
     constexpr int per_thread = 50;
     std::vector<std::thread> writers;
     for (int t = 0; t < 4; ++t)
@@ -193,9 +193,9 @@ TEST(Outbox, AMessageRetriedAfterACrashIsNotWrittenTwice) {
     auto message = outgoing(7, "123456");
     message.delivery_key = "7-00112233aabbccdd";
     // The line was written, then the process died before the queue recorded "sent".
-    EXPECT_TRUE(notify::OutboxTransport(file).send(message));
+    EXPECT_TRUE(OutboxTransport(file).send(message));
     // The restarted process claims the row again: a new transport, the same key.
-    notify::OutboxTransport restarted(file);
+    OutboxTransport restarted(file);
     EXPECT_TRUE(restarted.send(message)) << "already delivered counts as delivered";
     auto other = outgoing(8, "654321");
     other.delivery_key = "8-00112233aabbccdd";
@@ -210,9 +210,9 @@ TEST(Outbox, AMessageRetriedAfterACrashIsNotWrittenTwice) {
     // A truncated outbox (a test starting afresh) forgets what it held.
     std::filesystem::resize_file(file, 0);
     EXPECT_TRUE(restarted.send(message));
-    EXPECT_EQ(std::filesystem::file_size(file), notify::outbox_line(message).size() + 1);
+    EXPECT_EQ(std::filesystem::file_size(file), outbox_line(message).size() + 1);
     std::filesystem::remove(file);
 }
 
 }  // namespace
-}  // namespace caf::account::test
+}  // namespace caf::notify::test

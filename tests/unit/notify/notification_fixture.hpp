@@ -18,21 +18,21 @@
 #include "storage/migrations.hpp"
 #include "storage/notifications.hpp"
 
-namespace caf::account::test {
+namespace caf::notify::test {
 
 // Records what it was asked to send; fails the first `failures` sends.
-class FakeTransport final : public notify::Transport {
+class FakeTransport final : public Transport {
 public:
-    notify::SendResult send(const notify::OutgoingMessage& message) override {
+    SendResult send(const OutgoingMessage& message) override {
         std::lock_guard lock(mutex_);
         if (failures > 0) {
             --failures;
-            return unexpected(notify::TransportError{"fake: unavailable", permanent});
+            return unexpected(TransportError{"fake: unavailable", permanent});
         }
         sent.push_back(message);
-        return notify::Delivered{"fake-" + std::to_string(message.id)};
+        return Delivered{"fake-" + std::to_string(message.id)};
     }
-    std::vector<notify::OutgoingMessage> sent;
+    std::vector<OutgoingMessage> sent;
     int failures = 0;
     bool permanent = false;
     std::mutex mutex_;
@@ -49,7 +49,7 @@ protected:
         storage::migrate(*db_);
         queue_ = std::make_unique<storage::Notifications>(*db_);
         audit_ = std::make_unique<storage::AuditLog>(*db_);
-        notifier_ = std::make_unique<notify::Notifier>(*queue_, protector_);
+        notifier_ = std::make_unique<Notifier>(*queue_, protector_);
     }
     void TearDown() override {
         notifier_.reset();
@@ -62,18 +62,18 @@ protected:
         for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
     }
 
-    std::int64_t enqueue(const notify::Notification& n) {
+    std::int64_t enqueue(const Notification& n) {
         return db_->transaction([&](storage::Connection& c) { return notifier_->enqueue(c, n, clock_.now()); });
     }
-    std::unique_ptr<notify::NotificationDispatcher> dispatcher(notify::ChannelTransports transports, notify::DispatcherSettings settings = {}) {
-        return std::make_unique<notify::NotificationDispatcher>(*db_, *queue_, *audit_, protector_, templates(), transports,
+    std::unique_ptr<NotificationDispatcher> dispatcher(ChannelTransports transports, DispatcherSettings settings = {}) {
+        return std::make_unique<NotificationDispatcher>(*db_, *queue_, *audit_, protector_, templates(), transports,
                                                         settings);
     }
     storage::Notification row(std::int64_t id) {
         return *db_->read([&](storage::Connection& c) { return queue_->find(c, id); });
     }
-    static const notify::NotificationTemplates& templates() {
-        static const notify::NotificationTemplates loaded(std::filesystem::path(CAF_SOURCE_DIR) / "web/templates");
+    static const NotificationTemplates& templates() {
+        static const NotificationTemplates loaded(std::filesystem::path(CAF_SOURCE_DIR) / "web/templates");
         return loaded;
     }
 
@@ -82,8 +82,8 @@ protected:
     std::unique_ptr<storage::Notifications> queue_;
     std::unique_ptr<storage::AuditLog> audit_;
     PersonalDataProtector protector_{std::string(32, 'd'), std::string(32, 'l')};
-    std::unique_ptr<notify::Notifier> notifier_;
+    std::unique_ptr<Notifier> notifier_;
     ManualClock clock_;
 };
 
-}  // namespace caf::account::test
+}  // namespace caf::notify::test

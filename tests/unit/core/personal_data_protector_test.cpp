@@ -5,7 +5,7 @@
 
 #include <stdexcept>
 
-namespace caf::account {
+namespace caf {
 namespace {
 
 const std::string data_key(32, 'd');
@@ -67,4 +67,4 @@ TEST(PersonalDataProtector, KeysMustBeThirtyTwoBytesAndDistinct) {
 }
 
 }  // namespace
-}  // namespace caf::account
+}  // namespace caf

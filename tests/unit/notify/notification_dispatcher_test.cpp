@@ -8,13 +8,13 @@
 #include "notify/notification_worker.hpp"
 #include "notification_fixture.hpp"
 
-namespace caf::account::test {
+namespace caf::notify::test {
 namespace {
 
 using namespace std::chrono_literals;
 
-notify::Notification code_by_sms(std::string code = "123456") {
-    return notify::verification_code_message(notify::NotificationChannel::sms, "0612345678", std::move(code), 10min, 42);
+Notification code_by_sms(std::string code = "123456") {
+    return verification_code_message(NotificationChannel::sms, "0612345678", std::move(code), 10min, 42);
 }
 
 TEST_F(NotificationTest, AMessageQueuedInATransactionThatRollsBackLeavesNothing) {
@@ -61,7 +61,7 @@ TEST_F(NotificationTest, AFailureIsRetriedAfterTheBackoffAndNothingIsLost) {
     const auto id = enqueue(code_by_sms());
     FakeTransport sms;
     sms.failures = 2;
-    notify::DispatcherSettings settings;
+    DispatcherSettings settings;
     settings.retry = {.max_attempts = 5, .base_delay = 30, .max_delay = 3600};
     auto d = dispatcher({nullptr, &sms, nullptr}, settings);
 
@@ -85,7 +85,7 @@ TEST_F(NotificationTest, AMessageIsGivenUpAfterMaxAttemptsAndAuditedWithoutPerso
     const auto id = enqueue(code_by_sms("987654"));
     FakeTransport sms;
     sms.failures = 100;
-    notify::DispatcherSettings settings;
+    DispatcherSettings settings;
     settings.retry = {.max_attempts = 3, .base_delay = 10, .max_delay = 3600};
     auto d = dispatcher({nullptr, &sms, nullptr}, settings);
     int given_up = 0;
@@ -119,11 +119,11 @@ TEST_F(NotificationTest, TwoDispatchersNeverSendTheSameMessageTwice) {
     constexpr int total = 40;
     for (int i = 0; i < total; ++i) enqueue(code_by_sms(std::to_string(100000 + i)));
     FakeTransport sms;
-    notify::DispatcherSettings settings;
+    DispatcherSettings settings;
     settings.batch_size = 3;
     auto first = dispatcher({nullptr, &sms, nullptr}, settings);
     auto second = dispatcher({nullptr, &sms, nullptr}, settings);
-    auto drain = [&](notify::NotificationDispatcher& d) {
+    auto drain = [&](NotificationDispatcher& d) {
         for (int i = 0; i < 200; ++i)
             if (d.run_once(clock_.now()).claimed == 0) return;
     };
@@ -138,8 +138,8 @@ TEST_F(NotificationTest, TwoDispatchersNeverSendTheSameMessageTwice) {
 }
 
 TEST_F(NotificationTest, ChannelsWithoutATransportWaitInTheQueue) {
-    const auto mail = enqueue(notify::freeze_notice(notify::NotificationChannel::email, "marie@example.fr", 10min));
-    const auto letter = enqueue(notify::verification_code_message(notify::NotificationChannel::letter, "Marie DUPONT\n1 rue de la Paix\n75002 PARIS",
+    const auto mail = enqueue(freeze_notice(NotificationChannel::email, "marie@example.fr", 10min));
+    const auto letter = enqueue(verification_code_message(NotificationChannel::letter, "Marie DUPONT\n1 rue de la Paix\n75002 PARIS",
                                                           "112233", 15 * 24h));
     FakeTransport sms;
     auto d = dispatcher({nullptr, &sms, nullptr});
@@ -149,13 +149,13 @@ TEST_F(NotificationTest, ChannelsWithoutATransportWaitInTheQueue) {
 }
 
 TEST_F(NotificationTest, LettersWaitForThePrintServiceWhichClaimsAndConfirmsThem) {
-    const auto letter = enqueue(notify::verification_code_message(
-        notify::NotificationChannel::letter, "Marie DUPONT\n1 rue de la Paix\n75002 PARIS", "112233", 15 * 24h, 7));
+    const auto letter = enqueue(verification_code_message(
+        NotificationChannel::letter, "Marie DUPONT\n1 rue de la Paix\n75002 PARIS", "112233", 15 * 24h, 7));
     FakeTransport mail, sms;
     auto d = dispatcher({&mail, &sms, nullptr});
     EXPECT_EQ(d->run_once(clock_.now()).claimed, 0) << "the dispatcher leaves letters alone";
 
-    notify::LetterPrintQueue print(*db_, *queue_, *audit_, protector_, templates());
+    LetterPrintQueue print(*db_, *queue_, *audit_, protector_, templates());
     auto jobs = print.claim_letters(clock_.now(), 10);
     ASSERT_EQ(jobs.size(), 1u);
     EXPECT_EQ(jobs[0].postal_address, "Marie DUPONT\n1 rue de la Paix\n75002 PARIS");
@@ -167,8 +167,8 @@ TEST_F(NotificationTest, LettersWaitForThePrintServiceWhichClaimsAndConfirmsThem
 }
 
 TEST_F(NotificationTest, ALetterNotConfirmedBeforeItsLeaseIsOfferedAgain) {
-    enqueue(notify::password_changed_message(notify::NotificationChannel::letter, "Marie DUPONT\n75002 PARIS"));
-    notify::LetterPrintQueue print(*db_, *queue_, *audit_, protector_, templates());
+    enqueue(password_changed_message(NotificationChannel::letter, "Marie DUPONT\n75002 PARIS"));
+    LetterPrintQueue print(*db_, *queue_, *audit_, protector_, templates());
     auto first = print.claim_letters(clock_.now(), 10, 1h);
     ASSERT_EQ(first.size(), 1u);
     clock_.advance(1h);
@@ -180,7 +180,7 @@ TEST_F(NotificationTest, ALetterNotConfirmedBeforeItsLeaseIsOfferedAgain) {
 
 TEST_F(NotificationTest, DataSealedUnderAnotherKeyIsGivenUpNotSent) {
     PersonalDataProtector other{std::string(32, 'x'), std::string(32, 'y')};
-    notify::Notifier foreign(*queue_, other);
+    Notifier foreign(*queue_, other);
     const auto id = db_->transaction(
         [&](storage::Connection& c) { return foreign.enqueue(c, code_by_sms(), clock_.now()); });
     FakeTransport sms;
@@ -194,7 +194,7 @@ TEST_F(NotificationTest, TheWorkerSendsInTheBackgroundAndStops) {
     enqueue(code_by_sms());
     FakeTransport sms;
     auto d = dispatcher({nullptr, &sms, nullptr});
-    notify::NotificationWorker worker(*d, clock_, 10ms);
+    NotificationWorker worker(*d, clock_, 10ms);
     worker.start();
     for (int i = 0; i < 500; ++i) {
         {
@@ -209,4 +209,4 @@ TEST_F(NotificationTest, TheWorkerSendsInTheBackgroundAndStops) {
 }
 
 }  // namespace
-}  // namespace caf::account::test
+}  // namespace caf::notify::test

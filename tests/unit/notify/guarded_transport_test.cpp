@@ -8,7 +8,7 @@
 
 #include "notification_fixture.hpp"
 
-namespace caf::account {
+namespace caf::notify {
 namespace {
 
 using namespace std::chrono_literals;
@@ -16,22 +16,22 @@ using namespace std::chrono_literals;
 struct Guarded {
     ManualClock clock;
     test::FakeTransport* inner = nullptr;
-    std::unique_ptr<notify::GuardedTransport> transport;
+    std::unique_ptr<GuardedTransport> transport;
 
     Guarded() {
         auto fake = std::make_unique<test::FakeTransport>();
         inner = fake.get();
-        transport = std::make_unique<notify::GuardedTransport>(std::move(fake), UpstreamGuard::Settings{1, 1, 30s}, clock);
+        transport = std::make_unique<GuardedTransport>(std::move(fake), UpstreamGuard::Settings{1, 1, 30s}, clock);
     }
-    std::size_t tries_before(notify::OutgoingMessage message) {
+    std::size_t tries_before(OutgoingMessage message) {
         auto before = inner->sent.size();
         transport->send(message);
         return inner->sent.size() - before;
     }
 };
 
-notify::OutgoingMessage message(std::int64_t id) {
-    notify::OutgoingMessage m;
+OutgoingMessage message(std::int64_t id) {
+    OutgoingMessage m;
     m.id = id;
     m.recipient = "test@example.invalid";
     return m;
@@ -66,4 +66,4 @@ TEST(GuardedTransport, APermanentRefusalIsAnAnswerNotAnOutage) {
 }
 
 }  // namespace
-}  // namespace caf::account
+}  // namespace caf::notify
