@@ -41,7 +41,7 @@ GrantOutcome run_grant(ProviderContext& ctx, const Client& client, const http::P
 http::Response handle_token(const http::Request& request, ProviderContext& ctx,
                             client_auth::ClientAuthenticator& authenticator, const std::string& endpoint_url) {
     // A store failure propagates: the server answers temporarily_unavailable with Retry-After
-    // and logs it (server/failure_responder.hpp).
+    // and logs it (app/failure_responder.hpp).
     auto call = client_auth::authenticate_call(request, authenticator, endpoint_url);
     if (!call) return std::move(call.error());
     const auto& form = call->form;

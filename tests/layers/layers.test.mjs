@@ -34,6 +34,9 @@ test('Beast outside server/ is refused', () => {
 test('an include against the module order is refused', () => {
   assert.match(violations([file('storage/accounts.cpp', 'account/login/login_service.hpp')])[0], /storage\/ may include only core/);
   assert.match(violations([file('core/http.cpp', 'server/listener.hpp')])[0], /core\/ may include only itself/);
+  assert.match(violations([file('server/session.cpp', 'oidc/token/token_endpoint.hpp')])[0], /server\/ may include only core/);
+  assert.match(violations([file('oidc/x.cpp', 'app/application.hpp')])[0], /oidc\/ may include only core, config, storage/);
+  assert.deepEqual(violations([file('app/application.cpp', 'server/server.hpp', 'oidc/x.hpp', 'account/web/y.hpp')]), []);
   assert.match(violations([file('account/login/x.cpp', 'providers/provider_routes.hpp')])[0], /account\/ may include only core, config, storage, notify/);
   assert.deepEqual(violations([file('providers/x.cpp', 'account/web/account_context.hpp', 'oidc/jose/jws.hpp')]), []);
 });

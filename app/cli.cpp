@@ -1,6 +1,6 @@
 // Parses the command line with CLI11 and runs one command. Each command loads the configuration,
 // opens what it needs and reports startup errors as fatal, naming the file and the reason.
-#include "server/cli.hpp"
+#include "app/cli.hpp"
 
 #include <fstream>
 #include <iostream>
@@ -13,12 +13,12 @@
 #include "config/config.hpp"
 #include "config/data_keys.hpp"
 #include "oidc/keys/key_info.hpp"
-#include "server/application.hpp"
+#include "app/application.hpp"
 #include "storage/database.hpp"
 #include "storage/error.hpp"
 #include "storage/migrations.hpp"
 
-namespace caf::server {
+namespace caf::app {
 namespace {
 
 constexpr int exit_usage = 2;
@@ -156,4 +156,4 @@ int run_cli(int argc, char** argv) {
     return exit_usage;
 }
 
-}  // namespace caf::server
+}  // namespace caf::app

@@ -9,9 +9,9 @@
 #include "core/html_templates.hpp"
 #include "server/server.hpp"
 
-namespace caf::server {
+namespace caf::app {
 
 // `pages` must outlive the responder.
-FailureResponder make_failure_responder(const HtmlTemplates& pages, std::chrono::seconds retry_after);
+server::FailureResponder make_failure_responder(const HtmlTemplates& pages, std::chrono::seconds retry_after);
 
-}  // namespace caf::server
+}  // namespace caf::app

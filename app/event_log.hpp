@@ -9,9 +9,9 @@ namespace spdlog {
 class logger;
 }
 
-namespace caf::server {
+namespace caf::app {
 
 // A logger whose every line is {"time":…,"level":…,"message":…} with the message JSON-escaped.
 std::shared_ptr<spdlog::logger> make_event_logger(const std::string& level);
 
-}  // namespace caf::server
+}  // namespace caf::app

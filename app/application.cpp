@@ -1,5 +1,5 @@
 // Wiring of the commands: store, keys, routes and the HTTP server, from one configuration.
-#include "server/application.hpp"
+#include "app/application.hpp"
 
 #include <malloc.h>
 #include <sys/resource.h>
@@ -47,9 +47,9 @@
 #include "providers/provider_routes.hpp"
 #include "oidc/resource/api_caller_authentication.hpp"
 #include "server/access_log.hpp"
-#include "server/event_log.hpp"
-#include "server/failure_responder.hpp"
-#include "server/periodic_tasks.hpp"
+#include "app/event_log.hpp"
+#include "app/failure_responder.hpp"
+#include "app/periodic_tasks.hpp"
 #include "server/server.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/cleanup.hpp"
@@ -58,16 +58,16 @@
 #include "storage/notifications.hpp"
 #include "storage/store_health.hpp"
 
-namespace caf::server {
+namespace caf::app {
 namespace {
 
-Options server_options(const config::Config& config) {
+server::Options server_options(const config::Config& config) {
     const auto& s = config.server;
-    Options o;
+    server::Options o;
     o.host = s.listen.host;
     o.port = s.listen.port;
     o.threads = s.threads;
-    if (s.tls_cert && s.tls_key) o.tls = TlsFiles{s.tls_cert->string(), s.tls_key->string()};
+    if (s.tls_cert && s.tls_key) o.tls = server::TlsFiles{s.tls_cert->string(), s.tls_key->string()};
     o.trusted_proxies = s.trusted_proxies;
     o.hsts = s.hsts;
     o.static_root = s.static_root.string();
@@ -177,9 +177,9 @@ std::unique_ptr<oidc::keys::SigningKeyStore> open_signing_keys(const config::Con
 int run_server(const config::Config& config) {
     auto events = make_event_logger(config.log.level);
     spdlog::set_default_logger(events);
-    Logging logging;
+    server::Logging logging;
     logging.events = events;
-    if (config.log.access_log != "off") logging.access = make_access_logger(config.log.access_log);
+    if (config.log.access_log != "off") logging.access = server::make_access_logger(config.log.access_log);
     raise_descriptor_limit(config, *events);
 
     std::vector<int> migrated;
@@ -293,7 +293,7 @@ int run_server(const config::Config& config) {
     health_probe.add("store health probe", std::chrono::milliseconds(500),
                      [&store_health, &clock] { store_health.probe(to_unix_seconds(clock.now())); });
     health_probe.start();
-    Server server(options, routes, [&store_health] { return store_health.ready(); }, logging,
+    server::Server server(options, routes, [&store_health] { return store_health.ready(); }, logging,
                   make_failure_responder(pages, std::chrono::seconds(5)));
     PeriodicTasks housekeeping(events);
     // `cafconnect keys rotate` runs in another process: every node picks the new key up.
@@ -370,4 +370,4 @@ int run_import(const config::Config& config, const std::string& accounts_file) {
     return report.failures.empty() ? 0 : 1;
 }
 
-}  // namespace caf::server
+}  // namespace caf::app

@@ -1,11 +1,11 @@
 // One thread, a sorted wait on the next due task.
-#include "server/periodic_tasks.hpp"
+#include "app/periodic_tasks.hpp"
 
 #include <algorithm>
 
 #include <spdlog/spdlog.h>
 
-namespace caf::server {
+namespace caf::app {
 
 void PeriodicTasks::add(std::string name, std::chrono::milliseconds interval, std::function<void()> task) {
     tasks_.push_back({std::move(name), interval, std::move(task), std::chrono::steady_clock::now() + interval});
@@ -42,4 +42,4 @@ void PeriodicTasks::loop() {
     }
 }
 
-}  // namespace caf::server
+}  // namespace caf::app

@@ -16,7 +16,7 @@ namespace spdlog {
 class logger;
 }
 
-namespace caf::server {
+namespace caf::app {
 
 class PeriodicTasks {
 public:
@@ -48,4 +48,4 @@ private:
     std::thread thread_;
 };
 
-}  // namespace caf::server
+}  // namespace caf::app

@@ -1,4 +1,4 @@
-#include "server/failure_responder.hpp"
+#include "app/failure_responder.hpp"
 
 #include <string>
 
@@ -6,7 +6,7 @@
 
 #include "storage/error.hpp"
 
-namespace caf::server {
+namespace caf::app {
 
 namespace {
 
@@ -50,7 +50,7 @@ http::Response unexpected(const HtmlTemplates& pages, const http::Request& reque
 
 }  // namespace
 
-FailureResponder make_failure_responder(const HtmlTemplates& pages, std::chrono::seconds retry_after) {
+server::FailureResponder make_failure_responder(const HtmlTemplates& pages, std::chrono::seconds retry_after) {
     return [&pages, retry_after](const http::Request& request,
                                  std::exception_ptr failure) -> std::optional<http::Response> {
         try {
@@ -64,4 +64,4 @@ FailureResponder make_failure_responder(const HtmlTemplates& pages, std::chrono:
     };
 }
 
-}  // namespace caf::server
+}  // namespace caf::app

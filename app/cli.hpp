@@ -2,8 +2,8 @@
 // other startup error exits 1 with the file, the key and the reason.
 #pragma once
 
-namespace caf::server {
+namespace caf::app {
 
 int run_cli(int argc, char** argv);
 
-}  // namespace caf::server
+}  // namespace caf::app

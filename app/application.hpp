@@ -8,7 +8,7 @@
 #include "config/config.hpp"
 #include "oidc/keys/signing_key_store.hpp"
 
-namespace caf::server {
+namespace caf::app {
 
 // `serve`: migrates, loads keys, registers every module's routes and runs until SIGTERM/SIGINT.
 int run_server(const config::Config& config);
@@ -21,4 +21,4 @@ int run_import(const config::Config& config, const std::string& accounts_file);
 // The signing key store of the configuration (created on first use).
 std::unique_ptr<oidc::keys::SigningKeyStore> open_signing_keys(const config::Config& config);
 
-}  // namespace caf::server
+}  // namespace caf::app

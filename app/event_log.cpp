@@ -1,12 +1,12 @@
 // spdlog with a custom flag that JSON-escapes the message, so any text makes a valid JSON line.
-#include "server/event_log.hpp"
+#include "app/event_log.hpp"
 
 #include <nlohmann/json.hpp>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-namespace caf::server {
+namespace caf::app {
 namespace {
 
 class json_escaped_message final : public spdlog::custom_flag_formatter {
@@ -35,4 +35,4 @@ std::shared_ptr<spdlog::logger> make_event_logger(const std::string& level) {
     return logger;
 }
 
-}  // namespace caf::server
+}  // namespace caf::app
