@@ -17,6 +17,11 @@ export const allowed = {
   providers: ['core', 'config', 'storage', 'oidc', 'account', 'notify'],
 };
 
+// Inside an allowed module, the only folders a module may use.
+export const allowedFolders = {
+  providers: { oidc: ['oidc/jose/', 'oidc/keys/'] },
+};
+
 const includePattern = /^\s*#\s*include\s*([<"])([^>"]+)[>"]/gm;
 
 // Every .hpp/.cpp under the modules: { path, includes: [{ quoted, target }] }.
@@ -116,6 +121,9 @@ export function violations(files) {
       const isModule = targetModule in allowed || targetModule === 'app';  // not "httplib.h"
       if (module !== 'app' && isModule && targetModule !== module && !allowed[module].includes(targetModule))
         found.push(`${file.path} includes "${target}": ${module}/ may include only ${allowed[module].join(', ') || 'itself'}`);
+      const folders = allowedFolders[module]?.[targetModule];
+      if (folders && !folders.some((f) => target.startsWith(f)))
+        found.push(`${file.path} includes "${target}": ${module}/ may use only ${folders.join(', ')} of ${targetModule}/`);
       if (module === 'account' && !isAccountWeb(file.path) && isAccountWeb(target))
         found.push(`${file.path} includes "${target}": the account rules never include account/web/`);
     }

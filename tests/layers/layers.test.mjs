@@ -39,6 +39,7 @@ test('an include against the module order is refused', () => {
   assert.deepEqual(violations([file('app/application.cpp', 'server/server.hpp', 'oidc/x.hpp', 'account/web/y.hpp')]), []);
   assert.match(violations([file('account/login/x.cpp', 'providers/provider_routes.hpp')])[0], /account\/ may include only core, config, storage, notify/);
   assert.deepEqual(violations([file('providers/x.cpp', 'account/web/account_context.hpp', 'oidc/jose/jws.hpp')]), []);
+  assert.match(violations([file('providers/x.cpp', 'oidc/token/token_grants.hpp')])[0], /providers\/ may use only oidc\/jose\/, oidc\/keys\/ of oidc\//);
 });
 
 test('folders of account/ that include each other are refused', () => {
