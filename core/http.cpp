@@ -125,9 +125,12 @@ bool is_repeated(const Params& params, std::string_view name) {
 
 Params Request::query_params() const { return parse_urlencoded(query).value_or(Params{}); }
 
-Params Request::form_params() const {
-    if (media_type(header("Content-Type").value_or("")) != "application/x-www-form-urlencoded") return {};
-    return parse_urlencoded(body).value_or(Params{});
+const Params& Request::form_params() const {
+    if (!form_) {
+        const bool is_form = media_type(header("Content-Type").value_or("")) == "application/x-www-form-urlencoded";
+        form_ = is_form ? parse_urlencoded(body).value_or(Params{}) : Params{};
+    }
+    return *form_;
 }
 
 std::optional<std::string> Request::cookie(std::string_view name) const {

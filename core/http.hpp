@@ -65,8 +65,13 @@ struct Request {
     // The query string parsed (empty on malformed encoding).
     Params query_params() const;
     // The body parsed as a form when its content type says so (empty otherwise or malformed).
-    Params form_params() const;
+    // Parsed on the first call and kept: the body does not change while the request is handled,
+    // and the CSRF check, the captcha and the handler all read the same form.
+    const Params& form_params() const;
     std::optional<std::string> cookie(std::string_view name) const;
+
+private:
+    mutable std::optional<Params> form_;
 };
 
 struct Response {

@@ -608,7 +608,7 @@ http::Response show_intro(const http::Request& request, CreationContext& ctx) {
 
 http::Response start_creation(const http::Request& request, CreationContext& ctx) {
     auto& actx = ctx.account;
-    const auto form = request.form_params();
+    const auto& form = request.form_params();
     std::optional<std::string> interaction = http::find_param(form, "interaction");
     if (interaction && (interaction->empty() || interaction->size() > 128)) interaction.reset();
     if (!actx.csrf.verify(request, csrf_purpose)) return refused_form_page(actx.pages, interaction);
@@ -655,7 +655,7 @@ http::Response submit_stage(const http::Request& request, CreationContext& ctx) 
     if (!actx.csrf.verify(request, csrf_purpose)) return refused_form_page(actx.pages, std::nullopt);
     auto loaded = drafts_of(ctx).load(request, actx.clock.now());
     if (!loaded) return no_draft(ctx);
-    const auto form = request.form_params();
+    const auto& form = request.form_params();
     // A form of another page (the back button, a second tab): show the current one instead.
     if (param(form, "etape") != to_string(loaded->value.stage)) return to_stage_page();
     switch (loaded->value.stage) {

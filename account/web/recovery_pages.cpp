@@ -319,7 +319,7 @@ http::Response show_identify(const http::Request& request, AccountContext& ctx) 
 
 http::Response submit_identify(const http::Request& request, AccountContext& ctx) {
     if (!ctx.csrf.verify(request, csrf_purpose)) return refused_form_page(ctx.pages, std::nullopt);
-    const auto form = request.form_params();
+    const auto& form = request.form_params();
     const auto now = ctx.clock.now();
     const auto now_s = to_unix_seconds(now);
     IdentifyPage s;
@@ -371,7 +371,7 @@ http::Response submit_step(const http::Request& request, AccountContext& ctx) {
     if (!ctx.csrf.verify(request, csrf_purpose)) return refused_form_page(ctx.pages, std::nullopt);
     auto loaded = RecoveryRequests(ctx.db, ctx.random).load(request, ctx.clock.now());
     if (!loaded) return no_request(ctx);
-    const auto form = request.form_params();
+    const auto& form = request.form_params();
     auto& r = loaded->value;
     // A form of another step (the back button, a second tab): show the current one instead.
     if (http::find_param(form, "etape").value_or("") != to_string(r.stage)) return to_steps();
@@ -412,7 +412,7 @@ http::Response show_provisional_id_form(const http::Request& request, AccountCon
 
 http::Response submit_provisional_id_form(const http::Request& request, AccountContext& ctx) {
     if (!ctx.csrf.verify(request, provisional_csrf_purpose)) return refused_form_page(ctx.pages, std::nullopt);
-    const auto form = request.form_params();
+    const auto& form = request.form_params();
     const auto now = ctx.clock.now();
     const auto now_s = to_unix_seconds(now);
     ProvisionalPage s;

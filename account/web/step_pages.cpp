@@ -448,7 +448,7 @@ http::Response submit_current_step(const http::Request& request, AccountContext&
     if (!loaded) return no_pending_login(ctx);
     if (loaded->value.done()) return finish(request, ctx, *loaded);
 
-    const auto form = request.form_params();
+    const auto& form = request.form_params();
     const Stage stage = *loaded->value.current();
     // A form of another step (the back button, a second tab): show the current one instead.
     if (http::find_param(form, "etape").value_or("") != to_string(stage))

@@ -132,7 +132,7 @@ http::Response handle_consent_answer(const ProviderContext& ctx, const http::Req
     if (!ctx.csrf.verify(http_request, consent_csrf_purpose))
         return error_page(ctx, 403,
                           "Le formulaire a expiré. Retournez sur le site de l'application et recommencez la connexion.");
-    auto form = http_request.form_params();
+    const auto& form = http_request.form_params();
     auto id = http::find_param(form, "interaction");
     auto decision = http::find_param(form, "decision");
     if (!id || id->empty() || !decision || (*decision != "autoriser" && *decision != "refuser"))

@@ -43,11 +43,24 @@ TEST(Urlencoded, EncodeThenParseRoundTrips) {
 }
 
 TEST(Request, FormParamsRequireFormContentType) {
+    Request plain;
+    plain.body = "a=1";
+    EXPECT_TRUE(plain.form_params().empty());
+    Request form;
+    form.body = "a=1";
+    form.headers.set("content-type", "application/x-www-form-urlencoded; charset=UTF-8");
+    EXPECT_EQ(find_param(form.form_params(), "a").value(), "1");
+}
+
+TEST(Request, FormIsParsedOnceAndKept) {
     Request r;
-    r.body = "a=1";
-    EXPECT_TRUE(r.form_params().empty());
-    r.headers.set("content-type", "application/x-www-form-urlencoded; charset=UTF-8");
-    EXPECT_EQ(find_param(r.form_params(), "a").value(), "1");
+    r.body = "a=1&b=2";
+    r.headers.set("Content-Type", "application/x-www-form-urlencoded");
+    const Params& first = r.form_params();
+    EXPECT_EQ(&first, &r.form_params());
+    EXPECT_EQ(first.size(), 2u);
+    const Request copy = r;  // a copy keeps what was parsed
+    EXPECT_EQ(find_param(copy.form_params(), "b").value(), "2");
 }
 
 TEST(Request, CookieIsFoundAmongSeveral) {
