@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "config/config.hpp"
 #include "core/login_contract.hpp"
 #include "storage/session_end.hpp"
 
@@ -17,6 +18,11 @@ std::optional<std::string> presented_digest(const http::Request& request) {
 }
 
 }  // namespace
+
+SsoSessions SsoSessions::from(const config::Config& config, storage::Database& db, Random& random) {
+    return SsoSessions(db, random,
+                       {std::chrono::seconds{config.oidc.session_idle}, std::chrono::seconds{config.oidc.session_absolute}});
+}
 
 OpenedSession SsoSessions::open(const http::Request& request, std::int64_t account_id, std::vector<std::string> amr,
                                 std::string acr, TimePoint now,

@@ -17,6 +17,10 @@
 #include "storage/database.hpp"
 #include "storage/sessions.hpp"
 
+namespace caf::config {
+struct Config;
+}
+
 namespace caf::account::session {
 
 // The acr of a native NIR (or provisional identifier) + password login. Not "eidas1": that level
@@ -47,6 +51,8 @@ class SsoSessions {
 public:
     SsoSessions(storage::Database& db, Random& random, SessionLifetimes lifetimes)
         : db_(db), random_(random), lifetimes_(lifetimes) {}
+    // With the lifetimes of the configuration ([oidc] session_idle, session_absolute).
+    static SsoSessions from(const config::Config& config, storage::Database& db, Random& random);
 
     // Opens the session of a login that has just succeeded and revokes the one the browser
     // presented, if any (rotation: a session id planted before login is worth nothing after).

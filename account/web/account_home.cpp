@@ -19,9 +19,7 @@ namespace {
 constexpr std::string_view logout_purpose = "logout";
 
 session::SsoSessions sso_sessions(AccountContext& ctx) {
-    return session::SsoSessions(ctx.db, ctx.random,
-                                {std::chrono::seconds{ctx.config.oidc.session_idle},
-                                 std::chrono::seconds{ctx.config.oidc.session_absolute}});
+    return session::SsoSessions::from(ctx.config, ctx.db, ctx.random);
 }
 
 http::Response to_login() { return http::Response::redirect(std::string(login::login_path), 303); }

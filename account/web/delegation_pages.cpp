@@ -13,9 +13,7 @@ namespace {
 constexpr std::string_view csrf_purpose = "autorisations";
 
 std::optional<storage::Session> current_session(const http::Request& request, AccountContext& ctx) {
-    return session::SsoSessions(ctx.db, ctx.random,
-                                {std::chrono::seconds{ctx.config.oidc.session_idle},
-                                 std::chrono::seconds{ctx.config.oidc.session_absolute}})
+    return session::SsoSessions::from(ctx.config, ctx.db, ctx.random)
         .current(request, ctx.clock.now());
 }
 

@@ -11,9 +11,7 @@
 namespace caf::account {
 
 http::Response show_login_history(const http::Request& request, AccountContext& ctx) {
-    session::SsoSessions sessions(ctx.db, ctx.random,
-                                  {std::chrono::seconds{ctx.config.oidc.session_idle},
-                                   std::chrono::seconds{ctx.config.oidc.session_absolute}});
+    auto sessions = session::SsoSessions::from(ctx.config, ctx.db, ctx.random);
     auto session = sessions.current(request, ctx.clock.now());
     if (!session) return http::Response::redirect(std::string(login::login_path), 303);
     nlohmann::json lines = nlohmann::json::array();

@@ -266,9 +266,7 @@ struct Owner {
 };
 
 std::optional<Owner> owner_of(const http::Request& request, AccountContext& ctx) {
-    session::SsoSessions sessions(ctx.db, ctx.random,
-                                  {std::chrono::seconds{ctx.config.oidc.session_idle},
-                                   std::chrono::seconds{ctx.config.oidc.session_absolute}});
+    auto sessions = session::SsoSessions::from(ctx.config, ctx.db, ctx.random);
     auto current = sessions.current(request, ctx.clock.now());
     if (!current) return std::nullopt;
     return Owner{current->account_id};

@@ -14,9 +14,7 @@ CompletedLogin complete_login(const http::Request& request, AccountContext& ctx,
                               TimePoint now, const std::function<void(storage::Connection&)>& also) {
     const auto now_s = to_unix_seconds(now);
     CompletedLogin out;
-    session::SsoSessions sessions(ctx.db, ctx.random,
-                                  {std::chrono::seconds{ctx.config.oidc.session_idle},
-                                   std::chrono::seconds{ctx.config.oidc.session_absolute}});
+    auto sessions = session::SsoSessions::from(ctx.config, ctx.db, ctx.random);
     auto opened = sessions.open(request, login.account_id, login.amr, login.acr, now,
                                 [&](storage::Connection& c, const std::string& digest) {
                                     out.interaction_completed = false;

@@ -23,9 +23,7 @@ namespace {
 constexpr std::string_view csrf_purpose = "mot-de-passe";
 
 session::SsoSessions sso(AccountContext& ctx) {
-    return session::SsoSessions(ctx.db, ctx.random,
-                                {std::chrono::seconds{ctx.config.oidc.session_idle},
-                                 std::chrono::seconds{ctx.config.oidc.session_absolute}});
+    return session::SsoSessions::from(ctx.config, ctx.db, ctx.random);
 }
 
 http::Response render(const http::Request& request, AccountContext& ctx, const std::vector<std::string>& errors,
@@ -61,7 +59,7 @@ http::Response submit_password_change(const http::Request& request, AccountConte
     const auto now_s = to_unix_seconds(now);
     auto session = sso(ctx).current(request, now);
     if (!session) return to_login();
-    const auto form = request.form_params();
+    const auto& form = request.form_params();
     const auto current = http::find_param(form, "mot_de_passe_actuel").value_or("");
     const auto password = http::find_param(form, "nouveau_mot_de_passe").value_or("");
     const auto confirmation = http::find_param(form, "confirmation").value_or("");
