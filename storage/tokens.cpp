@@ -95,18 +95,12 @@ Rotation RefreshTokens::rotate(Connection& c, const std::string& old_digest, con
     if (!row) return {RotationStatus::not_found, std::nullopt};
     RefreshToken old = to_refresh(*row);
     if (old.revoked_at) return {RotationStatus::revoked, old};
-    if (old.rotated_at) {
-        // A spent token presented again: one of the two holders is not the client. Revoke the
-        // whole family (OAuth 2.0 Security BCP, refresh token rotation).
-        revoke_family(c, old.family_id, now);
-        return {RotationStatus::reused, old};
-    }
+    // A spent token presented again: what it means is the token endpoint's decision.
+    if (old.rotated_at) return {RotationStatus::reused, old};
     if (old.expires_at <= now || old.idle_expires_at <= now) return {RotationStatus::expired, old};
     if (c.exec("UPDATE refresh_tokens SET rotated_at = ? WHERE digest = ? AND rotated_at IS NULL",
-               {now, Blob{old_digest}}) != 1) {
-        revoke_family(c, old.family_id, now);
+               {now, Blob{old_digest}}) != 1)
         return {RotationStatus::reused, old};
-    }
     RefreshToken next = old;
     next.digest = new_digest;
     next.scope = scope.value_or(old.scope);

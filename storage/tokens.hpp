@@ -34,7 +34,7 @@ struct RefreshToken {
 
 enum class RotationStatus {
     rotated,    // the new token is stored; the old one is spent
-    reused,     // the old token had already been rotated: theft suspected, family revoked
+    reused,     // the old token had already been rotated (the caller decides what that means)
     revoked,
     expired,
     not_found,

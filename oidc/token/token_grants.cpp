@@ -37,11 +37,6 @@ struct Recorded {
 };
 using Decision = std::variant<GrantError, Recorded>;
 
-std::string canonical_scope(const std::string& scope) {
-    auto parsed = issuance::parse_scope(scope);
-    return parsed ? issuance::to_string(*parsed) : std::string{};
-}
-
 void audit(storage::Connection& c, ProviderContext& ctx, std::int64_t now, const Client& client, std::string action,
            std::optional<std::int64_t> account_id, nlohmann::json details) {
     storage::AuditLog(ctx.db).append(
@@ -77,7 +72,7 @@ Grant grant_from_code(const Client& client, const storage::AuthorizationCode& co
     Grant g;
     g.client = &client;
     g.account_id = code.account_id;
-    g.scope = canonical_scope(optional_string(p, "scope").value_or(""));
+    g.scope = issuance::parse_scope(optional_string(p, "scope").value_or("")).value_or(ScopeSet{});
     if (auto it = p.find("auth_time"); it != p.end() && it->is_number_integer()) g.auth_time = it->get<std::int64_t>();
     g.acr = optional_string(p, "acr").value_or("");
     g.amr = string_array(p, "amr");
@@ -110,10 +105,9 @@ void add_authentication_facts(storage::Connection& c, ProviderContext& ctx, cons
 GrantOutcome render(ProviderContext& ctx, Decision decision, const std::optional<nlohmann::json>& claims) {
     if (auto* error = std::get_if<GrantError>(&decision)) return unexpected<GrantError>{std::move(*error)};
     auto& recorded = std::get<Recorded>(decision);
-    IssuedTokens out{recorded.access.token, recorded.access.expires_in, recorded.grant.scope, std::nullopt,
-                     recorded.refresh_token};
-    auto scopes = issuance::parse_scope(recorded.grant.scope);
-    if (recorded.grant.account_id && scopes && scopes->contains("openid")) {
+    IssuedTokens out{recorded.access.token, recorded.access.expires_in, issuance::to_string(recorded.grant.scope),
+                     std::nullopt, recorded.refresh_token};
+    if (recorded.grant.account_id && recorded.grant.scope.contains("openid")) {
         issuance::IdTokenInput input{recorded.nonce, recorded.access.token,
                                      claims.value_or(nlohmann::json::object()), recorded.id_token_claims};
         auto id_token = issuance::mint_id_token(ctx, recorded.grant, input, ctx.clock.now());
@@ -179,8 +173,7 @@ GrantOutcome redeem_authorization_code(ProviderContext& ctx, const Client& clien
 
     std::optional<nlohmann::json> claims;
     if (auto* recorded = std::get_if<Recorded>(&decision)) {
-        auto scopes = issuance::parse_scope(recorded->grant.scope).value_or(ScopeSet{});
-        claims = ctx.claims.claims(*recorded->grant.account_id, issuance::to_vector(scopes), false);
+        claims = ctx.claims.claims(*recorded->grant.account_id, issuance::to_vector(recorded->grant.scope), false);
         if (!claims) {
             ctx.db.transaction([&](storage::Connection& c) {
                 refresh.revoke_issued_from_code(c, code_digest, now_s);
@@ -251,6 +244,9 @@ GrantOutcome refresh_tokens(ProviderContext& ctx, const Client& client, const ht
         switch (rotation.status) {
             case storage::RotationStatus::rotated: break;
             case storage::RotationStatus::reused: {
+                // A spent token presented again: one of its two holders is not the client, so
+                // the whole grant goes (OAuth 2.0 Security BCP, refresh token rotation).
+                refresh.revoke_family(c, current->family_id, now_s);
                 auto access_revoked = access.revoke_family(c, current->family_id, now_s);
                 audit(c, ctx, now_s, client, "oidc.refresh_token_reused", current->account_id,
                       {{"client_id", client.id()}, {"family_id", current->family_id},
@@ -265,7 +261,7 @@ GrantOutcome refresh_tokens(ProviderContext& ctx, const Client& client, const ht
         Grant grant;
         grant.client = &client;
         grant.account_id = stored.account_id;
-        grant.scope = issuance::to_string(granted);
+        grant.scope = granted;
         grant.session_digest = stored.session_digest;
         grant.code_digest = stored.code_digest;  // a later replay of the original code reaches these too
         grant.family_id = stored.family_id;
@@ -295,12 +291,12 @@ GrantOutcome issue_client_credentials(ProviderContext& ctx, const Client& client
     }
     Grant grant;
     grant.client = &client;
-    grant.scope = issuance::to_string(granted);
+    grant.scope = std::move(granted);
     const auto now = ctx.clock.now();
     auto minted = issuance::mint_access_token(ctx, grant, now);
     if (!minted) return refuse(oauth_error::server_error, "cannot sign the access token");
     storage::AccessTokens(ctx.db).record(minted->record);
-    return IssuedTokens{minted->token, minted->expires_in, grant.scope, std::nullopt, std::nullopt};
+    return IssuedTokens{minted->token, minted->expires_in, issuance::to_string(grant.scope), std::nullopt, std::nullopt};
 }
 
 }  // namespace caf::oidc::token
