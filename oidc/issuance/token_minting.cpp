@@ -41,7 +41,7 @@ expected<MintedAccessToken, std::error_code> mint_access_token(ProviderContext& 
     record.jti = random_token(ctx.random, 16);
     record.client_id = grant.client->id();
     record.account_id = grant.account_id;
-    record.scope = grant.scope;
+    record.scope = to_string(grant.scope);
     record.issued_at = iat;
     record.expires_at = iat + lifetime;
     record.code_digest = grant.code_digest;
@@ -53,7 +53,7 @@ expected<MintedAccessToken, std::error_code> mint_access_token(ProviderContext& 
                           // Our own resources (userinfo, the CAF APIs behind introspection) accept it.
                           {"aud", ctx.issuer()},
                           {"client_id", grant.client->id()},
-                          {"scope", grant.scope},
+                          {"scope", to_string(grant.scope)},
                           {"jti", record.jti},
                           {"iat", iat},
                           {"exp", record.expires_at}};
@@ -112,7 +112,7 @@ MintedRefreshToken mint_refresh_token(ProviderContext& ctx, const Grant& grant, 
     r.family_id = grant.family_id.value_or(random_token(ctx.random, 16));
     r.client_id = grant.client->id();
     r.account_id = grant.account_id.value_or(0);
-    r.scope = grant.scope;
+    r.scope = to_string(grant.scope);
     r.session_digest = grant.session_digest;
     r.code_digest = grant.code_digest;
     r.created_at = created;

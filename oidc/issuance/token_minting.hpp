@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "oidc/issuance/scope_set.hpp"
 #include "core/clock.hpp"
 #include "core/expected.hpp"
 #include "oidc/clients/client_registry.hpp"
@@ -26,7 +27,7 @@ inline constexpr std::string_view access_token_typ = "at+jwt";
 struct Grant {
     const Client* client = nullptr;
     std::optional<std::int64_t> account_id;
-    std::string scope;  // granted, space-separated
+    ScopeSet scope;  // granted
     // How the person authenticated; unknown (empty) on a refresh whose SSO session is gone.
     std::optional<std::int64_t> auth_time;
     std::string acr;
