@@ -6,6 +6,7 @@
 #include "core/crypto.hpp"
 #include "core/random.hpp"
 #include "oidc/authorize/pages.hpp"
+#include "oidc/issuance/code_grant.hpp"
 #include "oidc/subject.hpp"
 #include "storage/authorization_codes.hpp"
 #include "storage/interactions.hpp"
@@ -129,19 +130,18 @@ std::string issue_code(const ProviderContext& ctx, const AuthorizationRequest& r
     auto code = random_token(ctx.random, 32);
     auto now = now_seconds(ctx);
 
-    nlohmann::json payload{
-        {"redirect_uri", request.redirect_uri},
-        {"scope", request.scope()},
-        {"auth_time", result.auth_time},
-        {"acr", result.acr},
-        {"amr", result.amr},
-        {"sid", sid_of(result.session_digest)},
-    };
-    if (request.nonce) payload["nonce"] = *request.nonce;
-    if (!request.id_token_claims.empty()) payload["id_token_claims"] = request.id_token_claims;
+    issuance::CodeGrant grant;
+    grant.redirect_uri = request.redirect_uri;
+    grant.scope = issuance::ScopeSet(request.scopes.begin(), request.scopes.end());
+    grant.auth_time = result.auth_time;
+    grant.acr = result.acr;
+    grant.amr = result.amr;
+    grant.sid = sid_of(result.session_digest);
+    grant.nonce = request.nonce;
+    grant.id_token_claims = request.id_token_claims;
     if (request.code_challenge) {
-        payload["code_challenge"] = *request.code_challenge;
-        payload["code_challenge_method"] = request.code_challenge_method.value_or("S256");
+        grant.code_challenge = request.code_challenge;
+        grant.code_challenge_method = request.code_challenge_method.value_or("S256");
     }
 
     storage::AuthorizationCode stored;
@@ -149,7 +149,7 @@ std::string issue_code(const ProviderContext& ctx, const AuthorizationRequest& r
     stored.client_id = request.client_id;
     stored.account_id = result.account_id;
     stored.session_digest = result.session_digest;
-    stored.payload = std::move(payload);
+    stored.payload = to_json(grant);
     stored.created_at = now;
     stored.expires_at = now + std::min<std::int64_t>(ctx.config.oidc.code_lifetime, 60);
 

@@ -7,9 +7,9 @@
 
 #include "core/login_contract.hpp"
 #include "core/random.hpp"
+#include "oidc/issuance/code_grant.hpp"
 #include "oidc/issuance/scope_set.hpp"
 #include "oidc/issuance/token_minting.hpp"
-#include "oidc/json_fields.hpp"
 #include "oidc/token/pkce.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/authorization_codes.hpp"
@@ -44,16 +44,15 @@ void audit(storage::Connection& c, ProviderContext& ctx, std::int64_t now, const
 }
 
 // The code's redirect_uri and PKCE binding (RFC 6749 §4.1.3, RFC 7636 §4.6, RFC 9700 §2.1.1).
-std::optional<GrantError> check_code_binding(const Client& client, const nlohmann::json& payload,
+std::optional<GrantError> check_code_binding(const Client& client, const issuance::CodeGrant& code,
                                              const std::optional<std::string>& redirect_uri,
                                              const std::optional<std::string>& verifier) {
-    auto expected_redirect = optional_string(payload, "redirect_uri");
-    if (!expected_redirect || !redirect_uri || *redirect_uri != *expected_redirect)
+    if (code.redirect_uri.empty() || !redirect_uri || *redirect_uri != code.redirect_uri)
         return GrantError{oauth_error::invalid_grant, "redirect_uri does not match the authorization request"};
-    auto challenge = optional_string(payload, "code_challenge");
+    const auto& challenge = code.code_challenge;
     if (challenge && !challenge->empty()) {
         // /authorize refuses `plain`; an absent method is checked as S256, which fails closed.
-        if (optional_string(payload, "code_challenge_method").value_or("S256") != "S256")
+        if (code.code_challenge_method.value_or("S256") != "S256")
             return GrantError{oauth_error::invalid_grant, "unsupported code_challenge_method"};
         if (!verifier) return GrantError{oauth_error::invalid_grant, "code_verifier is required"};
         if (!is_well_formed_verifier(*verifier)) return GrantError{oauth_error::invalid_grant, "malformed code_verifier"};
@@ -67,17 +66,17 @@ std::optional<GrantError> check_code_binding(const Client& client, const nlohman
     return std::nullopt;
 }
 
-Grant grant_from_code(const Client& client, const storage::AuthorizationCode& code, const std::string& code_digest) {
-    const auto& p = code.payload;
+Grant grant_from_code(const Client& client, const storage::AuthorizationCode& stored, const issuance::CodeGrant& code,
+                      const std::string& code_digest) {
     Grant g;
     g.client = &client;
-    g.account_id = code.account_id;
-    g.scope = issuance::parse_scope(optional_string(p, "scope").value_or("")).value_or(ScopeSet{});
-    if (auto it = p.find("auth_time"); it != p.end() && it->is_number_integer()) g.auth_time = it->get<std::int64_t>();
-    g.acr = optional_string(p, "acr").value_or("");
-    g.amr = string_array(p, "amr");
-    g.session_digest = code.session_digest;
-    g.sid = optional_string(p, "sid");
+    g.account_id = stored.account_id;
+    g.scope = code.scope;
+    g.auth_time = code.auth_time;
+    g.acr = code.acr;
+    g.amr = code.amr;
+    g.session_digest = stored.session_digest;
+    g.sid = code.sid;
     g.code_digest = code_digest;
     return g;
 }
@@ -149,10 +148,11 @@ GrantOutcome redeem_authorization_code(ProviderContext& ctx, const Client& clien
             return GrantError{oauth_error::invalid_grant, "authorization code expired"};
         if (stored.client_id != client.id())
             return GrantError{oauth_error::invalid_grant, "authorization code issued to another client"};
-        if (auto refusal = check_code_binding(client, stored.payload, redirect_uri, verifier)) return *refusal;
+        const auto code = issuance::code_grant_from_json(stored.payload);
+        if (auto refusal = check_code_binding(client, code, redirect_uri, verifier)) return *refusal;
 
-        Recorded recorded{grant_from_code(client, stored, code_digest), {}, std::nullopt,
-                          optional_string(stored.payload, "nonce"), string_array(stored.payload, "id_token_claims")};
+        Recorded recorded{grant_from_code(client, stored, code, code_digest), {}, std::nullopt, code.nonce,
+                          code.id_token_claims};
         // Refresh tokens go to every client registered for the refresh_token grant (the portal and
         // the mobile app); the family is created first so its access tokens belong to it.
         if (client.allows_grant("refresh_token")) {
