@@ -501,12 +501,18 @@ describe('headless Chromium: account creation and password recovery on the real 
         await page.getByLabel('Numéro de Sécurité sociale', { exact: true }).fill(nir.typed);
         await page.getByLabel('Nom de naissance', { exact: true }).fill(person.birthName);
         await fillCaptchaIfShown(page);
-        await page.getByRole('button', { name: 'Valider', exact: true }).click();
-        await page.getByText('Nous allons vous envoyer un code de vérification par :').waitFor();
         const before = (await readOutbox(caf.outbox)).length;
-        await page.locator('input[name="canal"]').first().check();
-        await page.getByRole('button', { name: 'Envoyer le code' }).click();
-        await page.getByText(/Saisissez le code de vérification que nous venons de vous envoyer/).waitFor();
+        await page.getByRole('button', { name: 'Valider', exact: true }).click();
+        // An identifier without an account gets decoy channels drawn from the data keys, which
+        // are new on every run: now and then none, as for a real account without contact data.
+        const offered = page.getByText('Nous allons vous envoyer un code de vérification par :');
+        const none = page.getByText(/Nous ne pouvons pas vous envoyer de code de vérification/);
+        await offered.or(none).waitFor();
+        if (await offered.isVisible()) {
+          await page.locator('input[name="canal"]').first().check();
+          await page.getByRole('button', { name: 'Envoyer le code' }).click();
+          await page.getByText(/Saisissez le code de vérification que nous venons de vous envoyer/).waitFor();
+        }
         await new Promise((r) => setTimeout(r, 1000));
         const sent = (await readOutbox(caf.outbox)).slice(before);
         assert.deepEqual(sent.filter((m) => m.recipient === contact.phone), [], 'no code to the abandoned contact');
