@@ -4,6 +4,7 @@
 
 #include "account/identifiers/provisional_id.hpp"
 #include "account/import/account_import.hpp"
+#include "account/verification/code_delivery.hpp"
 #include "notify/notification.hpp"
 #include "notify/notifier.hpp"
 #include "storage/accounts.hpp"
@@ -68,13 +69,10 @@ CreationOutcome create_account(storage::Database& db, const PersonalDataProtecto
                                  {"documents_required", a.documents_required}};
                 storage::AuditLog(db).append(c, entry);
 
-                const auto channel =
-                    a.channel == CodeChannel::email ? notify::NotificationChannel::email : notify::NotificationChannel::sms;
+                const auto provisional = created.provisional ? std::optional(created.identifier) : std::nullopt;
                 notifier.enqueue(c,
-                                 notify::account_created_message(channel, a.contact,
-                                                         created.provisional ? std::optional(created.identifier)
-                                                                             : std::nullopt,
-                                                         created.account_id),
+                                 notify::account_created_message(notification_channel(a.channel), a.contact, provisional,
+                                                                 created.account_id),
                                  now);
                 if (also) also(c, created);
                 return created;
