@@ -31,9 +31,9 @@ bool remove(Connection& c, Database& db, std::string_view name, std::string_view
     return Drafts(db).remove(c, browser_seal::storage_key(name, id));
 }
 
-std::string set_cookie(const BrowserBoundKind& kind, std::string_view id, std::int64_t max_age) {
+std::string set_cookie(const BrowserBoundKind& kind, std::string_view id, std::optional<std::int64_t> max_age) {
     http::CookieOptions options;
-    if (max_age >= 0) options.max_age_seconds = max_age;
+    options.max_age_seconds = max_age;
     return http::set_cookie_value(kind.cookie, id, options);
 }
 

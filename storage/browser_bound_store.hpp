@@ -10,6 +10,7 @@
 // lookup); `from_json` throws on a payload it does not recognise, which then reads as none.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -56,7 +57,8 @@ std::optional<std::string> find(Connection& c, Database& db, std::string_view na
 void save(Connection& c, Database& db, std::string_view name, std::string_view id, const std::string& sealed,
           TimePoint now, std::int64_t expires_at);
 bool remove(Connection& c, Database& db, std::string_view name, std::string_view id);
-std::string set_cookie(const BrowserBoundKind& kind, std::string_view id, std::int64_t max_age);
+// A session cookie without `max_age`.
+std::string set_cookie(const BrowserBoundKind& kind, std::string_view id, std::optional<std::int64_t> max_age);
 }  // namespace browser_rows
 
 enum class TakeOutcome {
@@ -132,8 +134,9 @@ public:
 
     // The Set-Cookie value carrying the id.
     static std::string cookie(const BrowserBound<T>& bound, TimePoint now) {
+        if (!Kind.cookie_until_expiry) return browser_rows::set_cookie(Kind, bound.id, std::nullopt);
         const std::int64_t left = bound.value.expires_at - to_unix_seconds(now);
-        return browser_rows::set_cookie(Kind, bound.id, Kind.cookie_until_expiry ? std::max<std::int64_t>(left, 1) : -1);
+        return browser_rows::set_cookie(Kind, bound.id, std::max<std::int64_t>(left, 1));
     }
     static std::string clearing_cookie() { return browser_rows::set_cookie(Kind, "", 0); }
 

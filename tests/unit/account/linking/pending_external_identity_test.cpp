@@ -96,6 +96,7 @@ TYPED_TEST(PendingExternalIdentityStore, SealedForTheBrowserThatHoldsTheCookie) 
     EXPECT_NE(cookie.find("Secure"), std::string::npos);
     EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
     EXPECT_NE(cookie.find("Path=/"), std::string::npos);
+    EXPECT_EQ(cookie.find("Max-Age"), std::string::npos) << "a session cookie: it dies with the browser";
 
     auto loaded = pending.load(this->with_cookie(cookie), this->clock_.now());
     ASSERT_TRUE(loaded);
