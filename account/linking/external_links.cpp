@@ -97,7 +97,9 @@ void link_with_password(storage::Connection& c, storage::Database& db, const Per
     if (auto contact = notify::owner_contact(protector, account)) {
         storage::Notifications queue(db);
         notify::Notifier(queue, protector)
-            .enqueue(c, notify::external_link_created_message(contact->channel, contact->recipient, provider_label, account.id),
+            .enqueue(c,
+                     notify::external_link_created_message(contact->channel, contact->recipient, provider_label,
+                                                           account.id),
                      now);
     }
 }

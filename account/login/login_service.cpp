@@ -199,13 +199,15 @@ int LoginService::queue_freeze_notices(storage::Connection& c, const storage::Ac
     // Every contact known, verified or not: the notice warns the owner, it proves nothing.
     if (account.email_sealed) {
         if (auto email = protector_.open(PersonalDataKind::email, *account.email_sealed)) {
-            notifier.enqueue(c, notify::freeze_notice(notify::NotificationChannel::email, *email, frozen_for, account.id), now);
+            notifier.enqueue(
+                c, notify::freeze_notice(notify::NotificationChannel::email, *email, frozen_for, account.id), now);
             ++queued;
         }
     }
     if (account.phone_sealed) {
         if (auto phone = protector_.open(PersonalDataKind::phone, *account.phone_sealed)) {
-            notifier.enqueue(c, notify::freeze_notice(notify::NotificationChannel::sms, *phone, frozen_for, account.id), now);
+            notifier.enqueue(
+                c, notify::freeze_notice(notify::NotificationChannel::sms, *phone, frozen_for, account.id), now);
             ++queued;
         }
     }

@@ -226,7 +226,8 @@ ResetDone reset_password(storage::Database& db, const PersonalDataProtector& pro
         // again (SPEC.md §8 step 4).
         done.external_links_removed = linking::drop_external_links(c, db, account_id, "password_reset", now_s);
         if (auto contact = notify::owner_contact(protector, *account))
-            notifier.enqueue(c, notify::password_changed_message(contact->channel, contact->recipient, account_id), now);
+            notifier.enqueue(
+                c, notify::password_changed_message(contact->channel, contact->recipient, account_id), now);
         storage::NewAuditEntry entry;
         entry.at = now_s;
         entry.actor_type = "account";

@@ -141,8 +141,9 @@ ProvisionalIdSent send_forgotten_provisional_id(storage::Database& db, const Per
     notify::Notifier notifier(queue, protector);
     db.transaction([&](storage::Connection& c) {
         notifier.enqueue(c,
-                         notify::provisional_id_message(email ? notify::NotificationChannel::email : notify::NotificationChannel::sms, contact,
-                                                *found->provisional_id, found->id),
+                         notify::provisional_id_message(
+                             email ? notify::NotificationChannel::email : notify::NotificationChannel::sms, contact,
+                             *found->provisional_id, found->id),
                          now);
         storage::NewAuditEntry entry;
         entry.at = now_s;

@@ -21,7 +21,8 @@ std::optional<std::string> presented_digest(const http::Request& request) {
 
 SsoSessions SsoSessions::from(const config::Config& config, storage::Database& db, Random& random) {
     return SsoSessions(db, random,
-                       {std::chrono::seconds{config.oidc.session_idle}, std::chrono::seconds{config.oidc.session_absolute}});
+                       {std::chrono::seconds{config.oidc.session_idle},
+                        std::chrono::seconds{config.oidc.session_absolute}});
 }
 
 OpenedSession SsoSessions::open(const http::Request& request, std::int64_t account_id, std::vector<std::string> amr,

@@ -26,9 +26,10 @@ SendOutcome deliver_code(storage::Database& db, VerificationCodeService& codes, 
         if (!sent) return sent;
         if (delivery.recipient)
             notifier.enqueue(c,
-                             notify::verification_code_message(notification_channel(delivery.channel), *delivery.recipient,
-                                                       sent->code, codes.config().validity(delivery.channel),
-                                                       delivery.account_id),
+                             notify::verification_code_message(notification_channel(delivery.channel),
+                                                               *delivery.recipient, sent->code,
+                                                               codes.config().validity(delivery.channel),
+                                                               delivery.account_id),
                              now);
         if (record) record(c, *sent);
         return sent;

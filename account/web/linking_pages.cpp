@@ -30,7 +30,9 @@ namespace {
 constexpr std::string_view choice_purpose = "linking";
 constexpr std::string_view unlink_purpose = "external-unlink";
 
-PendingExternalIdentities pending_identities(AccountContext& ctx) { return PendingExternalIdentities(ctx.db, ctx.random); }
+PendingExternalIdentities pending_identities(AccountContext& ctx) {
+    return PendingExternalIdentities(ctx.db, ctx.random);
+}
 
 http::Response no_store(http::Response response) {
     response.headers.set("Cache-Control", "no-store");

@@ -219,8 +219,8 @@ http::Response finish(const http::Request& request, AccountContext& ctx, const L
         if (!channel && contacts.email) channel = CodeChannel::email;
         if (!channel && contacts.phone) channel = CodeChannel::sms;
         if (channel && contacts.of(*channel))
-            confirmation = notify::account_created_message(notification_channel(*channel), *contacts.of(*channel), provisional,
-                                                   p.account_id);
+            confirmation = notify::account_created_message(notification_channel(*channel), *contacts.of(*channel),
+                                                           provisional, p.account_id);
     }
     LoginToComplete login{p.account_id, p.interaction_id, p.client_id, p.amr, p.acr, p.method, p.upstream};
     PendingLogins pending(ctx.db, ctx.random);
