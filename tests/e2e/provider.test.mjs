@@ -6,7 +6,7 @@
 //   node --test tests/e2e/provider.test.mjs
 //   CAFCONNECT_BINARY=build-e2e/cafconnect node --test tests/e2e/provider.test.mjs
 //
-// Without a browser, a person is played by `Agent` below: a cookie jar that follows the provider's
+// Without a browser, a person is played by `Agent` (support/agent.mjs): a cookie jar that follows the provider's
 // redirects and fills the login form as served (CSRF field included) with `loginWithForm`.
 // Negative cases follow the OpenID conformance suite's Basic, Config and RP-initiated logout plans
 // and RFC 9700 (OAuth 2.0 Security BCP).
@@ -20,6 +20,7 @@ import * as jose from 'jose';
 import * as oauth from 'oauth4webapi';
 import * as client from 'openid-client';
 
+import { Agent, textOf } from './support/agent.mjs';
 import { hasChromium, launchBrowser } from './support/browser.mjs';
 import {
   mobileClient, partnerClient, portalClient, privateKeyJwtClient, startCafConnect,
@@ -91,9 +92,9 @@ before(async () => {
       // A service allowed the NIR itself (nir_claim), which it gets only under the caf_nir scope.
       portalClient({ clientId: NIR_CLIENT.client_id, secret: NIR_SECRET, redirectUris: [RP_CALLBACK],
         scopes: ['openid', 'profile', 'caf_nir'], extra: { nir_claim: true } }),
-      // A resource server of the provider's own APIs: the access tokens' audience is the issuer.
+      // A resource server of userinfo's audience, the one of a person's tokens asked without a resource.
       partnerClient({ clientId: RESOURCE_SERVER.client_id, secret: RESOURCE_SECRET,
-        extra: { introspection_resources: [`http://localhost:${cafPort}`] } }),
+        extra: { introspection_resources: [`http://localhost:${cafPort}/userinfo`] } }),
     ],
     port: cafPort,
   });
@@ -110,136 +111,6 @@ after(async () => {
 
 // ---------------------------------------------------------------------------------------------
 // A person without a browser: a cookie jar following the provider's redirects.
-
-function decodeEntities(s) {
-  return String(s)
-    .replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCodePoint(parseInt(h, 16)))
-    .replace(/&#(\d+);/g, (_, d) => String.fromCodePoint(Number(d)))
-    .replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>')
-    .replace(/&nbsp;/g, '\u00a0')
-    .replace(/&amp;/g, '&');
-}
-
-function attributes(text) {
-  const out = {};
-  for (const m of String(text).matchAll(/([\w:-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g)) {
-    out[m[1].toLowerCase()] = decodeEntities(m[2] ?? m[3] ?? m[4] ?? '');
-  }
-  return out;
-}
-
-function textOf(html) {
-  return decodeEntities(String(html).replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
-}
-
-/**
- * The login form of a page (the form with a password field): its action, the hidden fields
- * (CSRF token, interaction), and the names of the identifier and password fields, found through
- * their labels ("Numéro de sécurité sociale", "Mot de passe").
- */
-function parseLoginForm(html, pageUrl) {
-  for (const m of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/gi)) {
-    const formAttrs = attributes(m[1]);
-    const body = m[2];
-    const inputs = [...body.matchAll(/<input\b([^>]*)>/gi)].map((i) => attributes(i[1]));
-    const password = inputs.find((i) => i.type === 'password');
-    if (!password) continue;
-    const labels = [...body.matchAll(/<label\b([^>]*)>([\s\S]*?)<\/label>/gi)]
-      .map((l) => ({ for: attributes(l[1]).for, text: textOf(l[2]) }));
-    const labelled = (re) => {
-      const label = labels.find((l) => re.test(l.text) && l.for);
-      return label && inputs.find((i) => i.id === label.for);
-    };
-    const identifier = labelled(/s[ée]curit[ée] sociale/i)
-      || inputs.find((i) => (!i.type || i.type === 'text') && i.name);
-    const hidden = inputs.filter((i) => i.type === 'hidden' && i.name).map((i) => [i.name, i.value ?? '']);
-    const buttons = [...body.matchAll(/<button\b([^>]*)>([\s\S]*?)<\/button>/gi)]
-      .map((b) => ({ ...attributes(b[1]), text: textOf(b[2]) }));
-    const submit = buttons.find((b) => /Se connecter/.test(b.text) && b.name);
-    return {
-      action: new URL(formAttrs.action || pageUrl, pageUrl),
-      method: (formAttrs.method || 'get').toLowerCase(),
-      hidden,
-      identifierName: identifier?.name,
-      passwordName: password.name,
-      submit: submit ? [submit.name, submit.value ?? ''] : undefined,
-      labels,
-    };
-  }
-  return undefined;
-}
-
-class Agent {
-  constructor() {
-    this.jar = new Map();
-  }
-
-  cookieHeader() {
-    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-
-  keep(res) {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = c.split(';');
-      const i = pair.indexOf('=');
-      const name = pair.slice(0, i).trim();
-      const value = pair.slice(i + 1).trim();
-      const expired = attrs.some((a) => /^\s*max-age\s*=\s*(0|-\d+)\s*$/i.test(a))
-        || attrs.some((a) => /^\s*expires\s*=/i.test(a) && Date.parse(a.split('=').slice(1).join('=')) < Date.now());
-      if (expired || value === '') this.jar.delete(name);
-      else this.jar.set(name, value);
-    }
-  }
-
-  async request(url, init = {}) {
-    const headers = { ...(init.headers || {}) };
-    if (this.jar.size) headers.cookie = this.cookieHeader();
-    const res = await fetch(url, { ...init, headers, redirect: 'manual' });
-    this.keep(res);
-    return res;
-  }
-
-  /**
-   * Loads `url` and follows redirects inside the provider. Ends with `{callback}` (a redirect
-   * leaving the provider: the client's redirect URI) or `{page}` (a page of the provider).
-   */
-  async navigate(url, init = {}) {
-    let target = new URL(url);
-    let res = await this.request(target, init);
-    const origin = new URL(issuer).origin;
-    for (let hops = 0; hops < 15; hops += 1) {
-      if (res.status >= 300 && res.status < 400) {
-        const location = res.headers.get('location');
-        assert.ok(location, `redirect ${res.status} without Location from ${target}`);
-        const next = new URL(location, target);
-        if (next.origin !== origin) return { callback: next, status: res.status };
-        target = next;
-        res = await this.request(target);
-        continue;
-      }
-      const body = await res.text();
-      return { page: { url: target, status: res.status, body, headers: res.headers, form: parseLoginForm(body, target) } };
-    }
-    throw new Error(`too many redirects from ${url}`);
-  }
-
-  /** Posts the login form of `page` with an identifier and a password; follows what comes next. */
-  async submitLogin(page, { nir, password }) {
-    const form = page.form;
-    assert.ok(form, `expected the login page, got ${page.status} at ${page.url}: ${textOf(page.body).slice(0, 300)}`);
-    assert.equal(form.method, 'post', 'the login form is posted');
-    assert.ok(form.identifierName, `no identifier field; labels: ${JSON.stringify(form.labels)}`);
-    const body = new URLSearchParams(form.hidden);
-    body.set(form.identifierName, nir);
-    body.set(form.passwordName, password);
-    if (form.submit) body.set(...form.submit);
-    return this.navigate(form.action, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(issuer).origin },
-      body: body.toString(),
-    });
-  }
-}
 
 /**
  * Opens `authorizeUrl` as `agent` and logs in with the login form when it is shown. Resolves with
@@ -281,7 +152,7 @@ async function postForm(endpoint, form, { basic, bearer } = {}) {
 }
 
 /** The portal logs JEAN in (code + PKCE) and redeems the code: the token response, raw. */
-async function portalLogin(agent = new Agent(), extra = {}) {
+async function portalLogin(agent = new Agent(issuer), extra = {}) {
   const { verifier, challenge } = await pkce();
   const state = oauth.generateRandomState();
   const nonce = oauth.generateRandomNonce();
@@ -431,7 +302,7 @@ describe('the caf.fr portal with openid-client (confidential, code + PKCE + stat
       state,
       nonce,
     });
-    const { callback, loginShown } = await loginWithForm(new Agent(), url);
+    const { callback, loginShown } = await loginWithForm(new Agent(issuer), url);
     assert.equal(loginShown, true);
     assert.equal(callback.searchParams.get('iss'), issuer, 'iss on success (RFC 9207)');
     assert.equal(callback.searchParams.get('state'), state);
@@ -496,7 +367,7 @@ describe('the caf.fr portal with openid-client (confidential, code + PKCE + stat
   });
 
   it('SSO: with a session, a new authorization returns a code at once; prompt=none too', async () => {
-    const agent = new Agent();
+    const agent = new Agent(issuer);
     const first = await portalLogin(agent);
     assert.equal(first.loginShown, true);
     const again = await portalLogin(agent);
@@ -531,7 +402,7 @@ describe('the NIR and personal data (openid-client): caf_nir scope, userinfo onl
       redirect_uri: RP_CALLBACK, code_challenge: await client.calculatePKCECodeChallenge(verifier),
       code_challenge_method: 'S256', state, nonce, ...params,
     });
-    const { callback } = await loginWithForm(new Agent(), url);
+    const { callback } = await loginWithForm(new Agent(issuer), url);
     return client.authorizationCodeGrant(config, callback, {
       pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true,
     });
@@ -584,7 +455,7 @@ describe('the mobile app with oauth4webapi (public client, PKCE S256, refresh ro
     const { verifier, challenge } = await pkce();
     const state = oauth.generateRandomState();
     const nonce = oauth.generateRandomNonce();
-    const { callback } = await loginWithForm(new Agent(), authorizeUrl({
+    const { callback } = await loginWithForm(new Agent(issuer), authorizeUrl({
       client_id: clientMeta.client_id, redirect_uri: MOBILE_CALLBACK, response_type: 'code',
       scope: 'openid profile offline_access', state, nonce, code_challenge: challenge, code_challenge_method: 'S256',
     }));
@@ -790,19 +661,19 @@ describe('authorization request errors (OpenID Basic plan, RFC 9700)', () => {
 
   it('missing response_type: back to the client with invalid_request, state and iss', async () => {
     const p = { ...base(), response_type: undefined };
-    assertErrorCallback(await new Agent().navigate(authorizeUrl(p)),
+    assertErrorCallback(await new Agent(issuer).navigate(authorizeUrl(p)),
       { redirectUri: RP_CALLBACK, error: 'invalid_request', state: p.state });
   });
 
   it('response_type=token (implicit) is refused with unsupported_response_type', async () => {
     const p = { ...base(), response_type: 'token' };
-    assertErrorCallback(await new Agent().navigate(authorizeUrl(p)),
+    assertErrorCallback(await new Agent(issuer).navigate(authorizeUrl(p)),
       { redirectUri: RP_CALLBACK, error: 'unsupported_response_type', state: p.state });
   });
 
   it('a public client without PKCE is refused with invalid_request', async () => {
     const p = { ...base(), client_id: mobile.client_id, redirect_uri: MOBILE_CALLBACK };
-    assertErrorCallback(await new Agent().navigate(authorizeUrl(p)),
+    assertErrorCallback(await new Agent(issuer).navigate(authorizeUrl(p)),
       { redirectUri: MOBILE_CALLBACK, error: 'invalid_request', state: p.state });
   });
 
@@ -811,21 +682,21 @@ describe('authorization request errors (OpenID Basic plan, RFC 9700)', () => {
     for (const clientId of [portal.client_id, mobile.client_id]) {
       const redirectUri = clientId === portal.client_id ? RP_CALLBACK : MOBILE_CALLBACK;
       const p = { ...base(), client_id: clientId, redirect_uri: redirectUri, code_challenge: verifier, code_challenge_method: 'plain' };
-      assertErrorCallback(await new Agent().navigate(authorizeUrl(p)), { redirectUri, error: 'invalid_request', state: p.state });
+      assertErrorCallback(await new Agent(issuer).navigate(authorizeUrl(p)), { redirectUri, error: 'invalid_request', state: p.state });
     }
   });
 
   it('prompt=none without a session: login_required with state and iss', async () => {
     const { challenge } = await pkce();
     const p = { ...base(), prompt: 'none', code_challenge: challenge, code_challenge_method: 'S256' };
-    assertErrorCallback(await new Agent().navigate(authorizeUrl(p)),
+    assertErrorCallback(await new Agent(issuer).navigate(authorizeUrl(p)),
       { redirectUri: RP_CALLBACK, error: 'login_required', state: p.state });
   });
 
   it('the authorization endpoint also takes POST (form body)', async () => {
     const { challenge } = await pkce();
     const p = { ...base(), code_challenge: challenge, code_challenge_method: 'S256' };
-    const r = await new Agent().navigate(as.authorization_endpoint, {
+    const r = await new Agent(issuer).navigate(as.authorization_endpoint, {
       method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(p).toString(),
     });
     assert.ok(r.page?.form, `expected the login page, got ${r.callback ?? r.page?.status}`);
@@ -834,7 +705,7 @@ describe('authorization request errors (OpenID Basic plan, RFC 9700)', () => {
   });
 
   it('max_age=1 after more than a second: the login page again, and a later auth_time', async () => {
-    const agent = new Agent();
+    const agent = new Agent(issuer);
     const first = await portalLogin(agent);
     const t1 = jwtParts(first.tokens.id_token).payload.auth_time;
     // The one fixed wait of this file: max_age is in seconds, so the session must be older than
@@ -856,7 +727,7 @@ describe('authorization request errors (OpenID Basic plan, RFC 9700)', () => {
   });
 
   it('prompt=login forces the login page despite a session', async () => {
-    const agent = new Agent();
+    const agent = new Agent(issuer);
     await portalLogin(agent);
     const { challenge } = await pkce();
     const r = await agent.navigate(authorizeUrl({ ...base(), prompt: 'login', code_challenge: challenge, code_challenge_method: 'S256' }));
@@ -871,7 +742,7 @@ describe('token endpoint errors (OpenID Basic plan, RFC 9700)', () => {
   async function codeFor({ withPkce = true, clientId = portal.client_id, redirectUri = RP_CALLBACK } = {}) {
     const { verifier, challenge } = await pkce();
     const state = oauth.generateRandomState();
-    const { callback } = await loginWithForm(new Agent(), authorizeUrl({
+    const { callback } = await loginWithForm(new Agent(issuer), authorizeUrl({
       client_id: clientId, redirect_uri: redirectUri, response_type: 'code', scope: 'openid profile', state,
       nonce: oauth.generateRandomNonce(),
       ...(withPkce ? { code_challenge: challenge, code_challenge_method: 'S256' } : {}),
@@ -1078,7 +949,7 @@ describe('the login page (fetch)', () => {
   it('wrong password and unknown NIR get the same French message', async () => {
     const { challenge } = await pkce();
     const attempt = async (person) => {
-      const agent = new Agent();
+      const agent = new Agent(issuer);
       const shown = await agent.navigate(authorizeUrl({
         client_id: portal.client_id, redirect_uri: RP_CALLBACK, response_type: 'code', scope: 'openid',
         state: oauth.generateRandomState(), code_challenge: challenge, code_challenge_method: 'S256',
