@@ -226,6 +226,8 @@ void read_server(TableReader& t, ServerConfig& s) {
     limits.reject_unknown();
 }
 
+bool is_http_url(const std::string& url) { return url.starts_with("https://") || url.starts_with("http://"); }
+
 void read_oidc(TableReader& t, OidcConfig& o) {
     auto seconds = [&](const char* key, unsigned& target, std::int64_t min, std::int64_t max) {
         if (auto v = t.get_int(key, min, max)) target = unsigned(*v);
@@ -240,6 +242,12 @@ void read_oidc(TableReader& t, OidcConfig& o) {
     seconds("session_idle", o.session_idle, 60, 7 * 86400);
     seconds("session_absolute", o.session_absolute, 60, 30 * 86400);
     if (o.session_idle > o.session_absolute) t.fail("session_idle", "must not exceed session_absolute");
+    for (auto [key, target] : {std::pair{"op_policy_uri", &o.op_policy_uri},
+                               std::pair{"service_documentation", &o.service_documentation}})
+        if (auto v = t.get<std::string>(key)) {
+            if (!is_http_url(*v)) t.fail(key, "must be an http(s) URL");
+            *target = *v;
+        }
     t.reject_unknown();
 }
 
@@ -320,7 +328,21 @@ ClientConfig read_client(TableReader& t) {
     return c;
 }
 
-bool is_http_url(const std::string& url) { return url.starts_with("https://") || url.starts_with("http://"); }
+
+ResourceConfig read_resource(TableReader& t) {
+    ResourceConfig r;
+    auto uri = t.get<std::string>("uri");
+    // RFC 8707 §2: an absolute URI, no fragment (a query is allowed but discouraged).
+    if (!uri || uri->empty() || uri->find('#') != std::string::npos || uri->find(':') == std::string::npos ||
+        uri->find_first_of(" \t\r\n") != std::string::npos)
+        t.fail("uri", "is required: an absolute URI without fragment");
+    r.uri = *uri;
+    r.name = t.get<std::string>("name").value_or(r.uri);
+    if (auto v = t.get_strings("scopes")) r.scopes = *v;
+    if (r.scopes.empty()) t.fail("scopes", "is required: the API scopes this resource accepts");
+    t.reject_unknown();
+    return r;
+}
 
 ProviderConfig read_provider(TableReader& t) {
     ProviderConfig p;
@@ -418,6 +440,25 @@ ProviderConfig read_provider(TableReader& t) {
     return p;
 }
 
+// The [[name]] tables, each read by `read`; the member `key` (got by `key_of`) must be unique.
+template <typename T, typename Read, typename KeyOf>
+std::vector<T> read_tables(TableReader& top, const char* name, const std::string& file, Read read, const char* key,
+                           KeyOf key_of) {
+    std::vector<T> out;
+    const toml::node* node = top.node(name);
+    if (!node) return out;
+    const toml::array* array = node->as_array();
+    if (!array || !array->is_array_of_tables())
+        top.fail(name, std::string("expected [[") + name + "]] tables");
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < array->size(); ++i) {
+        TableReader table(array->get(i)->as_table(), std::string(name) + "[" + std::to_string(i) + "]", file);
+        out.push_back(read(table));
+        if (!seen.insert(key_of(out.back())).second) table.fail(key, "is used twice");
+    }
+    return out;
+}
+
 Config read(const toml::table& root, const std::string& file) {
     Config config;
     config.source = file;
@@ -457,27 +498,12 @@ Config read(const toml::table& root, const std::string& file) {
     auto oidc = top.sub("oidc");
     read_oidc(oidc, config.oidc);
 
-    if (const toml::node* clients = top.node("clients")) {
-        const toml::array* array = clients->as_array();
-        if (!array || !array->is_array_of_tables()) top.fail("clients", "expected [[clients]] tables");
-        std::set<std::string> seen;
-        for (std::size_t i = 0; i < array->size(); ++i) {
-            TableReader client(array->get(i)->as_table(), "clients[" + std::to_string(i) + "]", file);
-            config.clients.push_back(read_client(client));
-            if (!seen.insert(config.clients.back().client_id).second) client.fail("client_id", "is used twice");
-        }
-    }
-
-    if (const toml::node* providers = top.node("providers")) {
-        const toml::array* array = providers->as_array();
-        if (!array || !array->is_array_of_tables()) top.fail("providers", "expected [[providers]] tables");
-        std::set<std::string> seen;
-        for (std::size_t i = 0; i < array->size(); ++i) {
-            TableReader provider(array->get(i)->as_table(), "providers[" + std::to_string(i) + "]", file);
-            config.providers.push_back(read_provider(provider));
-            if (!seen.insert(config.providers.back().name).second) provider.fail("name", "is used twice");
-        }
-    }
+    config.clients = read_tables<ClientConfig>(top, "clients", file, read_client, "client_id",
+                                               [](const ClientConfig& c) { return c.client_id; });
+    config.resources = read_tables<ResourceConfig>(top, "resources", file, read_resource, "uri",
+                                                   [](const ResourceConfig& r) { return r.uri; });
+    config.providers = read_tables<ProviderConfig>(top, "providers", file, read_provider, "name",
+                                                   [](const ProviderConfig& p) { return p.name; });
 
     auto development = top.sub("development");
     if (auto v = development.get<std::string>("demo_accounts")) config.development.demo_accounts = *v;

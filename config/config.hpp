@@ -107,6 +107,10 @@ struct OidcConfig {
     // 0: any reuse revokes the family at once. Until refresh tokens are bound to a DPoP key, a
     // thief holding the client's credentials (or a public client's id) looks like a retry.
     unsigned refresh_reuse_grace = 0;
+    // Discovery's op_policy_uri (how personal data is handled) and service_documentation (the
+    // partner guide); left out when empty. op_tos_uri is always the CGU page.
+    std::string op_policy_uri;
+    std::string service_documentation;
     unsigned session_idle = 30 * 60;                 // SSO session
     unsigned session_absolute = 12 * 3600;
 };
@@ -131,6 +135,14 @@ struct ClientConfig {
     std::vector<std::string> introspection_resources;
     std::optional<unsigned> access_token_lifetime;
     std::optional<unsigned> refresh_token_lifetime;
+};
+
+// A protected resource (an API) clients may ask access tokens for with RFC 8707 `resource`: the
+// token's `aud` is its `uri`, and its scope is narrowed to the resource's `scopes`.
+struct ResourceConfig {
+    std::string uri;                  // absolute URI without fragment: the `resource` value and the `aud`
+    std::string name;                 // for operators
+    std::vector<std::string> scopes;  // the API scopes it accepts
 };
 
 // An upstream OpenID Connect provider Caf Connect is a client of (SPEC.md §8): FranceConnect v2
@@ -243,6 +255,7 @@ struct Config {
     PasswordConfig passwords;
     OidcConfig oidc;
     std::vector<ClientConfig> clients;
+    std::vector<ResourceConfig> resources;
     std::vector<ProviderConfig> providers;
     DevelopmentConfig development;
     NotificationsConfig notifications;

@@ -119,6 +119,13 @@ std::optional<std::string> find_param(const Params& params, std::string_view nam
     return std::nullopt;
 }
 
+std::vector<std::string> find_params(const Params& params, std::string_view name) {
+    std::vector<std::string> values;
+    for (const auto& [n, v] : params)
+        if (n == name) values.push_back(v);
+    return values;
+}
+
 bool is_repeated(const Params& params, std::string_view name) {
     return std::count_if(params.begin(), params.end(), [&](const auto& p) { return p.first == name; }) > 1;
 }

@@ -44,6 +44,8 @@ std::string url_encode(std::string_view text);
 std::string encode_params(const Params& params);
 // The first value of `name`, if any.
 std::optional<std::string> find_param(const Params& params, std::string_view name);
+// Every value of `name`, in order (a parameter a spec allows to repeat, e.g. RFC 8707 `resource`).
+std::vector<std::string> find_params(const Params& params, std::string_view name);
 // True when `name` appears more than once.
 bool is_repeated(const Params& params, std::string_view name);
 

@@ -34,6 +34,10 @@ std::string with_interaction(std::string_view path, std::string_view id) {
 std::string login_url(std::string_view id) { return with_interaction(login_path, id); }
 std::string create_account_url(std::string_view id) { return with_interaction(create_account_path, id); }
 std::string resume_url(std::string_view id) { return with_interaction(resume_path, id); }
+std::string provider_start_path(std::string_view name) { return "/providers/" + std::string(name) + "/start"; }
+std::string provider_start_url(std::string_view name, std::string_view id) {
+    return with_interaction(provider_start_path(name), id);
+}
 
 std::string digest(std::string_view secret) { return crypto::hex_encode(crypto::sha256(secret)); }
 

@@ -43,9 +43,13 @@ inline constexpr std::string_view login_path = "/connexion";
 inline constexpr std::string_view create_account_path = "/creer-mon-compte";
 inline constexpr std::string_view resume_path = "/authorize/resume";
 inline constexpr std::string_view account_home_path = "/mon-compte";
+inline constexpr std::string_view cgu_path = "/conditions-generales";  // discovery's op_tos_uri
 std::string login_url(std::string_view interaction_id);
 std::string create_account_url(std::string_view interaction_id);
 std::string resume_url(std::string_view interaction_id);
+// Where a login through the upstream provider `name` starts: /providers/<name>/start.
+std::string provider_start_path(std::string_view name);
+std::string provider_start_url(std::string_view name, std::string_view interaction_id);
 
 // Session ids and interaction ids are stored only as digests (hex SHA-256).
 std::string digest(std::string_view secret);

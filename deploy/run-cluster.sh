@@ -195,7 +195,6 @@ for i in 1 2; do
     # Node i talks to database node i (any node accepts writes); the issuer is the balancer's URL.
     sed -e "s|^listen = .*|listen = \"127.0.0.1:${app_ports[$((i - 1))]}\"|" \
         -e "s|^issuer = .*|issuer = \"http://localhost:$front_port\"|" \
-        -e "s|^introspection_resources = .*|introspection_resources = [\"http://localhost:$front_port\"]|" \
         -e "s|^url = \"sqlite:.*|url = \"mysql://cafconnect:$password@127.0.0.1:${db_ports[$((i - 1))]}/cafconnect\"|" \
         -e "s|^keys_dir = .*|keys_dir = \"$dir/keys\"|" \
         -e "s|^data_keys_file = .*|data_keys_file = \"$dir/data-keys\"|" \

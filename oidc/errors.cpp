@@ -53,6 +53,8 @@ std::string_view wire_name(oauth_error e) noexcept {
         case oauth_error::invalid_token: return "invalid_token";
         case oauth_error::insufficient_scope: return "insufficient_scope";
         case oauth_error::unsupported_token_type: return "unsupported_token_type";
+        case oauth_error::invalid_target: return "invalid_target";
+        case oauth_error::unmet_authentication_requirements: return "unmet_authentication_requirements";
     }
     return "server_error";
 }

@@ -32,6 +32,8 @@ enum class oauth_error {
     invalid_token,            // RFC 6750, bearer token errors
     insufficient_scope,
     unsupported_token_type,   // RFC 7009
+    invalid_target,           // RFC 8707: an unknown or unauthorised resource
+    unmet_authentication_requirements,  // OpenID Connect Core Unmet Authentication Requirements 1.0
 };
 
 const std::error_category& oauth_category() noexcept;

@@ -1,5 +1,6 @@
 #include "providers/callback_validation.hpp"
 
+#include "core/acr.hpp"
 #include "core/http.hpp"
 #include "oidc/jose/claims.hpp"
 #include "oidc/jose/errors.hpp"
@@ -127,12 +128,7 @@ std::string_view to_string(CallbackErrorReason reason) noexcept {
     return "unknown";
 }
 
-std::optional<int> acr_rank(std::string_view acr) noexcept {
-    if (acr == "eidas1") return 1;
-    if (acr == "eidas2") return 2;
-    if (acr == "eidas3") return 3;
-    return std::nullopt;
-}
+std::optional<int> acr_rank(std::string_view acr) noexcept { return acr::eidas_rank(acr); }
 
 expected<ValidatedIdentity, CallbackError> validate_id_token(const ExpectedAuthorization& expect,
                                                              const jose::JwkSet& keys,

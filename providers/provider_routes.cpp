@@ -257,7 +257,7 @@ void register_provider_routes(http::Router& router, AccountContext& ctx, Provide
     for (const auto& [name, owned] : registry.all()) {
         UpstreamProvider* provider = owned.get();
         const std::string base = "/providers/" + name;
-        router.add("GET", base + "/start", Execution::blocking,
+        router.add("GET", login::provider_start_path(name), Execution::blocking,
                    [&ctx, provider](const Request& r) { return start(r, ctx, *provider); });
         router.add("GET", base + "/callback", Execution::blocking,
                    [&ctx, provider](const Request& r) { return callback(r, ctx, *provider); });

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/acr.hpp"
 #include "core/clock.hpp"
 #include "core/http.hpp"
 #include "core/random.hpp"
@@ -26,7 +27,7 @@ namespace caf::account::session {
 // The acr of a native NIR (or provisional identifier) + password login. Not "eidas1": that level
 // is FranceConnect's, vouched by an identity provider; a password known to Caf Connect alone is
 // a project-local level, named as a URN so no client mistakes it for an eIDAS one.
-inline constexpr std::string_view acr_password = "urn:caf:acr:pwd";
+inline constexpr std::string_view acr_password = acr::password;
 inline constexpr std::string_view amr_password = "pwd";
 
 struct SessionLifetimes {

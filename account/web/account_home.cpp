@@ -9,6 +9,7 @@
 #include "account/session/sso_session.hpp"
 #include "account/web/account_context.hpp"
 #include "account/web/linking_pages.hpp"
+#include "account/web/step_pages.hpp"
 #include "core/login_contract.hpp"
 #include "storage/accounts.hpp"
 #include "storage/audit_log.hpp"
@@ -117,6 +118,21 @@ http::Response show_logged_out(const http::Request&, AccountContext& ctx) {
                                        "vous utilisez un ordinateur partagé."},
                            {"link_href", std::string(login::login_path)},
                            {"link_text", "Se connecter"}});
+}
+
+http::Response show_cgu(const http::Request&, AccountContext& ctx) {
+    auto text = steps::cgu_text(ctx.config.cgu.text_dir, ctx.config.cgu.version);
+    if (!text)
+        return ctx.pages.page(503, "account_message",
+                              {{"title", "Conditions générales d'utilisation"},
+                               {"heading", "Conditions générales d'utilisation"},
+                               {"message", "Le texte des conditions générales d'utilisation est momentanément "
+                                           "indisponible. Réessayez dans quelques instants."}});
+    nlohmann::json data{{"title", "Conditions générales d'utilisation"},
+                        {"cgu_html", *text},
+                        {"cgu_version", ctx.config.cgu.version},
+                        {"login_path", std::string(login::login_path)}};
+    return ctx.pages.page(200, "cgu_page", data);
 }
 
 }  // namespace caf::account

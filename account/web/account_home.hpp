@@ -17,6 +17,8 @@ http::Response show_account_home(const http::Request& request, AccountContext& c
 http::Response submit_logout(const http::Request& request, AccountContext& context);
 // GET /deconnexion: "Vous êtes déconnecté".
 http::Response show_logged_out(const http::Request& request, AccountContext& context);
+// GET /conditions-generales: the CGU in force, public (discovery's op_tos_uri).
+http::Response show_cgu(const http::Request& request, AccountContext& context);
 
 // "1 63 ** ** *** 082" for a NIR (sex, year and order number kept), "P****2250" for a provisional
 // identifier: enough for the owner to recognise it on screen, too little to be reused.

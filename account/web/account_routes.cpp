@@ -1,6 +1,8 @@
 // The account module's route table.
 #include "account/web/account_routes.hpp"
 
+#include "core/login_contract.hpp"
+
 #include <algorithm>
 
 #include "account/web/account_home.hpp"
@@ -19,6 +21,7 @@ void register_account_routes(http::Router& router, AccountContext& ctx) {
     router.add("GET", "/mon-compte", Execution::blocking, [&ctx](const Request& r) { return show_account_home(r, ctx); });
     router.add("POST", "/deconnexion", Execution::blocking, [&ctx](const Request& r) { return submit_logout(r, ctx); });
     router.add("GET", "/deconnexion", Execution::inline_cpu, [&ctx](const Request& r) { return show_logged_out(r, ctx); });
+    router.add("GET", std::string(login::cgu_path), Execution::blocking, [&ctx](const Request& r) { return show_cgu(r, ctx); });
 
     // Until their issues land; those register their own pages in place of these.
     const HtmlTemplates& pages = ctx.pages;

@@ -5,6 +5,7 @@
 
 #include "core/crypto.hpp"
 #include "core/random.hpp"
+#include "oidc/authorize/acr_request.hpp"
 #include "oidc/authorize/pages.hpp"
 #include "oidc/issuance/code_grant.hpp"
 #include "oidc/subject.hpp"
@@ -75,7 +76,7 @@ bool session_satisfies(const AuthorizationRequest& request, const storage::Sessi
     // older, so it no longer satisfies the request (max_age=0 always asks for a new login).
     if (request.max_age && now - session.auth_time >= *request.max_age) return false;
     if (request.id_token_hint_subject && *request.id_token_hint_subject != session_subject) return false;
-    return true;
+    return acr_meets(session.acr, request.acr_targets);
 }
 
 bool consent_needed(const Client& client, const AuthorizationRequest& request,
@@ -139,6 +140,7 @@ std::string issue_code(const ProviderContext& ctx, const AuthorizationRequest& r
     grant.sid = sid_of(result.session_digest);
     grant.nonce = request.nonce;
     grant.id_token_claims = request.id_token_claims;
+    grant.resources = request.resources;
     if (request.code_challenge) {
         grant.code_challenge = request.code_challenge;
         grant.code_challenge_method = request.code_challenge_method.value_or("S256");

@@ -39,7 +39,7 @@ std::optional<storage::Session> session_of_browser(const ProviderContext& ctx, c
 bool browser_holds_session(const http::Request& request, std::string_view session_digest);
 
 // The session can answer the request without a new login: no prompt=login or create, auth_time
-// within max_age, and the id_token_hint names the same person.
+// within max_age, the id_token_hint names the same person, and its acr answers the request's.
 bool session_satisfies(const AuthorizationRequest& request, const storage::Session& session,
                        std::string_view session_subject, std::int64_t now);
 // prompt=consent, or a client that is not first-party without a remembered consent covering

@@ -4,7 +4,9 @@
 #include <algorithm>
 
 #include "core/login_contract.hpp"
+#include "oidc/authorize/acr_request.hpp"
 #include "oidc/authorize/id_token_hint.hpp"
+#include "oidc/issuance/resource_audience.hpp"
 #include "oidc/json_fields.hpp"
 
 namespace caf::oidc {
@@ -46,21 +48,46 @@ std::optional<std::int64_t> parse_max_age(std::string_view text) {
     return value;
 }
 
-// The names of the claims parameter's "id_token" member (OIDC Core §5.5); nullopt unless the
-// parameter is a JSON object whose members are objects of null or object values. The "userinfo"
-// member is checked but asks for nothing more: userinfo answers what the scopes release.
-std::optional<std::vector<std::string>> requested_id_token_claims(std::string_view text) {
+// The claims parameter (OIDC Core §5.5): a JSON object whose "id_token" and "userinfo" members
+// are objects of null or object values.
+struct ClaimsRequest {
+    std::vector<std::string> id_token;  // names asked for the ID token, sorted
+    std::vector<std::string> all;       // names asked anywhere
+    std::vector<std::string> acr;       // an acr request's value / values
+    bool acr_essential = false;
+};
+
+std::optional<ClaimsRequest> parse_claims_request(std::string_view text) {
     auto claims = nlohmann::json::parse(text, nullptr, false);
     if (!claims.is_object()) return std::nullopt;
-    std::vector<std::string> names;
+    ClaimsRequest out;
     for (const auto& [target, requested] : claims.items()) {
         if (!requested.is_object()) return std::nullopt;
         for (const auto& [name, detail] : requested.items()) {
             if (!detail.is_null() && !detail.is_object()) return std::nullopt;
-            if (target == "id_token") names.push_back(name);
+            if (target == "id_token") out.id_token.push_back(name);
+            if (target == "id_token" || target == "userinfo") out.all.push_back(name);
+            if (name != "acr" || !detail.is_object()) continue;
+            if (auto e = detail.find("essential"); e != detail.end() && e->is_boolean() && e->get<bool>())
+                out.acr_essential = true;
+            if (auto v = detail.find("value"); v != detail.end() && v->is_string()) out.acr.push_back(*v);
+            if (auto vs = detail.find("values"); vs != detail.end() && vs->is_array())
+                for (const auto& v : *vs)
+                    if (v.is_string()) out.acr.push_back(v);
         }
     }
-    return names;  // sorted: nlohmann::json keeps object members in order
+    return out;  // id_token sorted: nlohmann::json keeps object members in order
+}
+
+// The scope that releases a claim (claims_source.hpp), for a claim asked by name.
+std::optional<std::string_view> scope_of_claim(std::string_view claim) {
+    for (auto name : {"given_name", "family_name", "preferred_username", "birthdate", "gender", "birthplace",
+                      "birthcountry"})
+        if (claim == name) return "profile";
+    if (claim == "email" || claim == "email_verified") return "email";
+    if (claim == "phone_number" || claim == "phone_number_verified") return "phone";
+    if (claim == "caf_dossier") return "caf_dossier";
+    return std::nullopt;  // caf_nir only comes with its own scope
 }
 
 AuthorizationError page_error(std::string description, std::string page_message) {
@@ -108,7 +135,7 @@ expected<AuthorizationRequest, AuthorizationError> validate_authorization_reques
 
     // 2. A repeated parameter makes the request ambiguous (RFC 6749 §3.1).
     for (const auto& [name, value] : params)
-        if (http::is_repeated(params, name)) return fail(oauth_error::invalid_request, "repeated parameter: " + name);
+        if (name != "resource" && http::is_repeated(params, name)) return fail(oauth_error::invalid_request, "repeated parameter: " + name);
 
     if (!client->allows_grant("authorization_code"))
         return fail(oauth_error::unauthorized_client, "client may not use the authorization code flow");
@@ -134,13 +161,32 @@ expected<AuthorizationRequest, AuthorizationError> validate_authorization_reques
     for (const auto& s : scopes)
         if (!client->allows_scope(s)) return fail(oauth_error::invalid_scope, "scope not allowed for this client: " + s);
 
-    // 5b. The claims parameter.
-    std::vector<std::string> id_token_claims;
-    if (auto claims = http::find_param(params, "claims")) {
-        auto names = requested_id_token_claims(*claims);
-        if (!names) return fail(oauth_error::invalid_request, "claims must be a JSON object of claim requests");
-        id_token_claims = std::move(*names);
+    // 5b. The claims parameter: a claim asked by name brings in its scope when the client is
+    // registered for it (the consent page then shows it); any other is left out, as OIDC Core
+    // §5.5 allows for claims that are not essential.
+    ClaimsRequest claims;
+    if (auto text = http::find_param(params, "claims")) {
+        auto parsed = parse_claims_request(*text);
+        if (!parsed) return fail(oauth_error::invalid_request, "claims must be a JSON object of claim requests");
+        claims = std::move(*parsed);
     }
+    for (const auto& name : claims.all)
+        if (auto scope = scope_of_claim(name);
+            scope && client->allows_scope(*scope) && std::find(scopes.begin(), scopes.end(), *scope) == scopes.end())
+            scopes.emplace_back(*scope);
+
+    // 5c. acr: an essential acr claim no login here can answer fails at once; acr_values are a
+    // preference (OIDC Core §3.1.2.1), kept when a login can answer one of them.
+    const auto acr_values = http::find_param(params, "acr_values");
+    const bool acr_from_claims = !claims.acr.empty();
+    const auto acr_asked = acr_from_claims ? claims.acr : split_spaces(acr_values.value_or(""));
+    auto acr_targets = answerable_acr_values(ctx.config, acr_asked);
+    if (claims.acr_essential && !acr_asked.empty() && acr_targets.empty())
+        return fail(oauth_error::unmet_authentication_requirements, "no authentication here gives the requested acr");
+
+    // 5d. Resource indicators (RFC 8707 §2): each one registered.
+    auto resources = issuance::check_resources(ctx.config, http::find_params(params, "resource"));
+    if (!resources) return fail(oauth_error::invalid_target, resources.error());
 
     // 6. PKCE: S256 only; public clients must use it.
     auto challenge = http::find_param(params, "code_challenge");
@@ -186,10 +232,13 @@ expected<AuthorizationRequest, AuthorizationError> validate_authorization_reques
     request.prompt = std::move(prompt);
     request.max_age = max_age;
     request.login_hint = http::find_param(params, "login_hint");
-    request.acr_values = http::find_param(params, "acr_values");
+    request.acr_values = acr_values;
+    request.acr_targets = std::move(acr_targets);
+    request.acr_essential = claims.acr_essential && !acr_asked.empty();
+    request.resources = std::move(*resources);
     request.ui_locales = http::find_param(params, "ui_locales");
     request.id_token_hint_subject = std::move(hint_subject);
-    request.id_token_claims = std::move(id_token_claims);
+    request.id_token_claims = std::move(claims.id_token);
 
     // OIDC Core §11: offline access needs the person's explicit consent, which a first-party client
     // has by contract; otherwise the scope is dropped, not refused.
@@ -221,6 +270,9 @@ nlohmann::json to_json(const AuthorizationRequest& r) {
     put(login::request_field::ui_locales, r.ui_locales);
     put("id_token_hint_sub", r.id_token_hint_subject);
     if (!r.id_token_claims.empty()) j["id_token_claims"] = r.id_token_claims;
+    if (!r.acr_targets.empty()) j["acr_targets"] = r.acr_targets;
+    if (r.acr_essential) j["acr_essential"] = true;
+    if (!r.resources.empty()) j["resources"] = r.resources;
     return j;
 }
 
@@ -247,6 +299,9 @@ std::optional<AuthorizationRequest> authorization_request_from_json(const nlohma
     r.ui_locales = optional_string(j, login::request_field::ui_locales);
     r.id_token_hint_subject = optional_string(j, "id_token_hint_sub");
     r.id_token_claims = string_array(j, "id_token_claims");
+    r.acr_targets = string_array(j, "acr_targets");
+    if (auto e = j.find("acr_essential"); e != j.end() && e->is_boolean()) r.acr_essential = e->get<bool>();
+    r.resources = string_array(j, "resources");
     return r;
 }
 

@@ -35,6 +35,12 @@ struct AuthorizationRequest {
     // Claims asked for the ID token with the claims parameter (OIDC Core §5.5), sorted: the only
     // personal data an ID token carries, and only within the granted scopes.
     std::vector<std::string> id_token_claims;
+    // The acr values asked for (an essential acr claim's, else acr_values) that a login here can
+    // answer, in preference order; empty: any. With `acr_essential`, a login that answers none
+    // of them ends in unmet_authentication_requirements.
+    std::vector<std::string> acr_targets;
+    bool acr_essential = false;
+    std::vector<std::string> resources;  // RFC 8707, each registered
 
     bool has_prompt(std::string_view value) const;
     bool has_scope(std::string_view value) const;

@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "core/login_contract.hpp"
+#include "oidc/authorize/acr_request.hpp"
 #include "oidc/authorize/authorization_flow.hpp"
 #include "oidc/authorize/pages.hpp"
 #include "oidc/subject.hpp"
@@ -103,6 +104,9 @@ http::Response handle_authorize(const ProviderContext& ctx, const http::Request&
     if (session_fits) return finish_authorization(ctx, request, login_result_of(*session), status);
 
     auto id = start_login_interaction(ctx, request);
+    // An acr only an upstream provider gives (eidas1): straight to it, the password form cannot answer.
+    if (auto provider = provider_for_acr(ctx.config, request.acr_targets))
+        return redirect(login::provider_start_url(*provider, id), status);
     return redirect(request.has_prompt("create") ? login::create_account_url(id) : login::login_url(id), status);
 }
 
@@ -128,6 +132,11 @@ http::Response handle_authorize_resume(const ProviderContext& ctx, const http::R
     if (!login_is_fresh_enough(*request, resumed.result, resumed.interaction.created_at, now))
         return redirect(error_redirect_url(ctx, {request->redirect_uri, request->state}, oauth_error::login_required,
                                            "a new authentication was required"),
+                        302);
+    if (request->acr_essential && !acr_meets(resumed.result.acr, request->acr_targets))
+        return redirect(error_redirect_url(ctx, {request->redirect_uri, request->state},
+                                           oauth_error::unmet_authentication_requirements,
+                                           "the authentication does not give the requested acr"),
                         302);
     return finish_authorization(ctx, *request, resumed.result, 302);
 }

@@ -12,7 +12,8 @@ expected<http::Params, std::string> parse_form_body(const http::Request& request
     if (!params) return unexpected<std::string>{"malformed form body"};
     std::set<std::string_view> seen;
     for (const auto& [name, value] : *params)
-        if (!seen.insert(name).second) return unexpected<std::string>{"parameter repeated: " + name};
+        // RFC 8707 §2: `resource` may be given more than once; nothing else may.
+        if (name != "resource" && !seen.insert(name).second) return unexpected<std::string>{"parameter repeated: " + name};
     return std::move(*params);
 }
 

@@ -1,5 +1,5 @@
 // The body of a back-channel POST (token, introspection, revocation): a form, each parameter at
-// most once (RFC 6749 §3.2), decoded strictly — an error names what is wrong for error_description.
+// most once (RFC 6749 §3.2; `resource` may repeat, RFC 8707), decoded strictly — an error names what is wrong for error_description.
 #pragma once
 
 #include <string>

@@ -4,6 +4,8 @@
 #include <algorithm>
 
 #include "core/crypto.hpp"
+#include "core/login_contract.hpp"
+#include "oidc/authorize/acr_request.hpp"
 
 namespace caf::oidc {
 namespace {
@@ -68,7 +70,7 @@ nlohmann::json discovery_document(const ProviderContext& ctx) {
                                                        "none"};
     const std::vector<std::string> client_assertion_algs{"RS256", "ES256", "PS256"};
 
-    return {
+    nlohmann::json metadata{
         {"issuer", issuer},
         {"authorization_endpoint", issuer + "/authorize"},
         {"token_endpoint", issuer + "/token"},
@@ -99,7 +101,8 @@ nlohmann::json discovery_document(const ProviderContext& ctx) {
         {"display_values_supported", {"page"}},
         {"ui_locales_supported", {"fr"}},
         {"claims_locales_supported", {"fr"}},
-        {"acr_values_supported", {"eidas1"}},
+        {"acr_values_supported", issued_acr_values(ctx.config)},
+        {"op_tos_uri", issuer + std::string(login::cgu_path)},
         {"authorization_response_iss_parameter_supported", true},
         {"claims_parameter_supported", true},
         {"request_parameter_supported", false},
@@ -108,6 +111,10 @@ nlohmann::json discovery_document(const ProviderContext& ctx) {
         {"frontchannel_logout_supported", false},
         {"backchannel_logout_supported", false},
     };
+    if (!ctx.config.oidc.op_policy_uri.empty()) metadata["op_policy_uri"] = ctx.config.oidc.op_policy_uri;
+    if (!ctx.config.oidc.service_documentation.empty())
+        metadata["service_documentation"] = ctx.config.oidc.service_documentation;
+    return metadata;
 }
 
 std::shared_ptr<const JwksEndpoint::Cached> JwksEndpoint::current() const {

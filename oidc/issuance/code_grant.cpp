@@ -11,6 +11,7 @@ nlohmann::json to_json(const CodeGrant& g) {
     if (g.sid) j["sid"] = *g.sid;
     if (g.nonce) j["nonce"] = *g.nonce;
     if (!g.id_token_claims.empty()) j["id_token_claims"] = g.id_token_claims;
+    if (!g.resources.empty()) j["resources"] = g.resources;
     if (g.code_challenge) j["code_challenge"] = *g.code_challenge;
     if (g.code_challenge_method) j["code_challenge_method"] = *g.code_challenge_method;
     return j;
@@ -27,6 +28,7 @@ CodeGrant code_grant_from_json(const nlohmann::json& j) {
     g.sid = optional_string(j, "sid");
     g.nonce = optional_string(j, "nonce");
     g.id_token_claims = string_array(j, "id_token_claims");
+    g.resources = string_array(j, "resources");
     g.code_challenge = optional_string(j, "code_challenge");
     g.code_challenge_method = optional_string(j, "code_challenge_method");
     return g;

@@ -23,6 +23,7 @@ struct CodeGrant {
     std::optional<std::string> sid;
     std::optional<std::string> nonce;
     std::vector<std::string> id_token_claims;  // asked with the claims parameter
+    std::vector<std::string> resources;        // RFC 8707 `resource` values of the request
     std::optional<std::string> code_challenge;
     std::optional<std::string> code_challenge_method;  // "S256"; absent is checked as S256
 };

@@ -41,19 +41,21 @@ expected<MintedAccessToken, std::error_code> mint_access_token(ProviderContext& 
     record.jti = random_token(ctx.random, 16);
     record.client_id = grant.client->id();
     record.account_id = grant.account_id;
-    record.scope = to_string(grant.scope);
+    record.scope = to_string(grant.access_token_scope());
     record.issued_at = iat;
     record.expires_at = iat + lifetime;
     record.code_digest = grant.code_digest;
     record.family_id = grant.family_id;
     record.session_digest = grant.session_digest;
 
+    nlohmann::json audience = ctx.issuer();
+    if (grant.audience.size() == 1) audience = grant.audience.front();
+    else if (!grant.audience.empty()) audience = grant.audience;
     nlohmann::json claims{{"iss", ctx.issuer()},
                           {"sub", subject_for(ctx, grant)},
-                          // Our own resources (userinfo, the CAF APIs behind introspection) accept it.
-                          {"aud", ctx.issuer()},
+                          {"aud", std::move(audience)},
                           {"client_id", grant.client->id()},
-                          {"scope", to_string(grant.scope)},
+                          {"scope", record.scope},
                           {"jti", record.jti},
                           {"iat", iat},
                           {"exp", record.expires_at}};

@@ -36,6 +36,11 @@ struct Grant {
     std::optional<std::string> sid;          // as the authorize side computed it; else from session_digest
     std::optional<std::string> code_digest;  // authorization_code: revoked together on replay
     std::optional<std::string> family_id;    // refresh_token: revoked together on reuse
+    // Of the access token (resource_audience.hpp): its `aud`, and its scope when a resource
+    // narrowed it (the ID token and the refresh token keep `scope`).
+    std::vector<std::string> audience;
+    std::optional<ScopeSet> access_scope;
+    const ScopeSet& access_token_scope() const { return access_scope ? *access_scope : scope; }
 };
 
 struct MintedAccessToken {
@@ -49,7 +54,8 @@ struct MintedRefreshToken {
     storage::RefreshToken record;  // stored by digest
 };
 
-// Access token claims: iss, sub (the account's subject, or the client id), aud (the issuer),
+// Access token claims: iss, sub (the account's subject, or the client id), aud (grant.audience;
+// the issuer only for a grant that names none),
 // client_id, scope, jti, iat, exp, and auth_time/acr/amr for a person. RS256, typ at+jwt.
 expected<MintedAccessToken, std::error_code> mint_access_token(ProviderContext& ctx, const Grant& grant,
                                                                TimePoint now);

@@ -8,6 +8,7 @@
 #include "core/login_contract.hpp"
 #include "core/random.hpp"
 #include "oidc/issuance/code_grant.hpp"
+#include "oidc/issuance/resource_audience.hpp"
 #include "oidc/issuance/scope_set.hpp"
 #include "oidc/issuance/token_minting.hpp"
 #include "oidc/token/pkce.hpp"
@@ -101,10 +102,22 @@ void add_authentication_facts(storage::Connection& c, ProviderContext& ctx, cons
     }
 }
 
+// RFC 8707: the access token's audience and scope for the request's `resource` values.
+std::optional<GrantError> target_audience(ProviderContext& ctx, const http::Params& form,
+                                          const std::vector<std::string>& authorized, Grant& grant) {
+    auto audience = issuance::resolve_audience(ctx.config, http::find_params(form, "resource"), authorized,
+                                               grant.scope, grant.client->id());
+    if (!audience) return GrantError{oauth_error::invalid_target, audience.error()};
+    grant.audience = std::move(audience->aud);
+    if (audience->scope != grant.scope) grant.access_scope = std::move(audience->scope);
+    return std::nullopt;
+}
+
 GrantOutcome render(ProviderContext& ctx, Decision decision, const std::optional<nlohmann::json>& claims) {
     if (auto* error = std::get_if<GrantError>(&decision)) return unexpected<GrantError>{std::move(*error)};
     auto& recorded = std::get<Recorded>(decision);
-    IssuedTokens out{recorded.access.token, recorded.access.expires_in, issuance::to_string(recorded.grant.scope),
+    IssuedTokens out{recorded.access.token, recorded.access.expires_in,
+                     issuance::to_string(recorded.grant.access_token_scope()),
                      std::nullopt, recorded.refresh_token};
     if (recorded.grant.account_id && recorded.grant.scope.contains("openid")) {
         issuance::IdTokenInput input{recorded.nonce, recorded.access.token,
@@ -153,6 +166,8 @@ GrantOutcome redeem_authorization_code(ProviderContext& ctx, const Client& clien
 
         Recorded recorded{grant_from_code(client, stored, code, code_digest), {}, std::nullopt, code.nonce,
                           code.id_token_claims};
+        // Checked after the code is spent: a code asked with a wrong resource is not retried.
+        if (auto refusal = target_audience(ctx, form, code.resources, recorded.grant)) return *refusal;
         // Refresh tokens go to every client registered for the refresh_token grant (the portal and
         // the mobile app); the family is created first so its access tokens belong to it.
         if (client.allows_grant("refresh_token")) {
@@ -266,6 +281,7 @@ GrantOutcome refresh_tokens(ProviderContext& ctx, const Client& client, const ht
         grant.code_digest = stored.code_digest;  // a later replay of the original code reaches these too
         grant.family_id = stored.family_id;
         add_authentication_facts(c, ctx, stored, grant);
+        if (auto refusal = target_audience(ctx, form, {}, grant)) return *refusal;
         auto minted = issuance::mint_access_token(ctx, grant, now);
         if (!minted) return GrantError{oauth_error::server_error, "cannot sign the access token"};
         access.record(c, minted->record);
@@ -292,11 +308,13 @@ GrantOutcome issue_client_credentials(ProviderContext& ctx, const Client& client
     Grant grant;
     grant.client = &client;
     grant.scope = std::move(granted);
+    if (auto refusal = target_audience(ctx, form, {}, grant)) return unexpected<GrantError>{std::move(*refusal)};
     const auto now = ctx.clock.now();
     auto minted = issuance::mint_access_token(ctx, grant, now);
     if (!minted) return refuse(oauth_error::server_error, "cannot sign the access token");
     storage::AccessTokens(ctx.db).record(minted->record);
-    return IssuedTokens{minted->token, minted->expires_in, issuance::to_string(grant.scope), std::nullopt, std::nullopt};
+    return IssuedTokens{minted->token, minted->expires_in, issuance::to_string(grant.access_token_scope()),
+                        std::nullopt, std::nullopt};
 }
 
 }  // namespace caf::oidc::token

@@ -1,9 +1,12 @@
 // The userinfo endpoint.
 #include "oidc/userinfo/userinfo_endpoint.hpp"
 
+#include <algorithm>
+
 #include "core/text.hpp"
 #include "oidc/client_auth/form_body.hpp"
 #include "oidc/issuance/access_token_verification.hpp"
+#include "oidc/issuance/resource_audience.hpp"
 #include "oidc/issuance/scope_set.hpp"
 #include "oidc/subject.hpp"
 
@@ -12,6 +15,17 @@ namespace {
 
 unexpected<UserinfoError> refuse(std::optional<oauth_error> e, std::string description) {
     return unexpected<UserinfoError>{UserinfoError{e, std::move(description)}};
+}
+
+// RFC 8707: a token for an API is not one for userinfo. Tokens issued before resource indicators
+// named the issuer alone; they are accepted until they expire.
+bool for_userinfo(const ProviderContext& ctx, const nlohmann::json& claims) {
+    const auto userinfo = issuance::userinfo_audience(ctx.issuer());
+    const auto names = [&](const nlohmann::json& a) { return a.is_string() && (a == userinfo || a == ctx.issuer()); };
+    const auto aud = claims.find("aud");
+    if (aud == claims.end()) return false;
+    if (aud->is_array()) return std::any_of(aud->begin(), aud->end(), names);
+    return names(*aud);
 }
 
 }  // namespace
@@ -53,6 +67,8 @@ expected<nlohmann::json, UserinfoError> userinfo_claims(ProviderContext& ctx, st
     const auto& record = token->record;
     auto scopes = issuance::parse_scope(record.scope).value_or(issuance::ScopeSet{});
     if (!scopes.contains("openid")) return refuse(oauth_error::insufficient_scope, "the openid scope is required");
+    if (!for_userinfo(ctx, token->claims))
+        return refuse(oauth_error::invalid_token, "the access token is for another resource");
     const Client* client = ctx.clients.find(record.client_id);
     if (client == nullptr || !record.account_id) return refuse(oauth_error::invalid_token, "unknown access token");
     // The NIR only under its own scope, to a client still allowed it.

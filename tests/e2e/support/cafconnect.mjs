@@ -147,7 +147,9 @@ function tomlTable(header, entries) {
 }
 
 /** The TOML text of a configuration (exported for the tests of this helper and for debugging). */
-export function configToml({ port, dir, clients = [], oidc = {}, log = {}, server = {}, extraToml = '', storeUrl }) {
+export function configToml({
+  port, dir, clients = [], resources = [], oidc = {}, log = {}, server = {}, extraToml = '', storeUrl,
+}) {
   const parts = [
     '# Written by tests/e2e/support/cafconnect.mjs\n',
     tomlTable('[server]', {
@@ -175,11 +177,12 @@ export function configToml({ port, dir, clients = [], oidc = {}, log = {}, serve
     if (jwks) rest.jwks_file = join(dir, `${c.client_id}.jwks.json`);
     parts.push(tomlTable('[[clients]]', rest));
   }
+  for (const r of resources) parts.push(tomlTable('[[resources]]', r));
   return parts.join('\n');
 }
 
 /**
- * @param {{clients?: object[], oidc?: Record<string, number>, log?: object, server?: object, extraToml?: string,
+ * @param {{clients?: object[], resources?: object[], oidc?: Record<string, number|string>, log?: object, server?: object, extraToml?: string,
  *          port?: number, timeoutMs?: number, binary?: string, storeUrl?: string}} [options]
  * `storeUrl`: another store than the temp dir's SQLite file (e.g. a MariaDB URL for a benchmark).
  * @returns {Promise<{issuer: string, url: string, port: number, dir: string, configFile: string,

@@ -49,7 +49,7 @@ export function providerToml({ fc, cafBase, client = FC_CLIENT, extra = {} }) {
 
 /**
  * The stand-in, then Caf Connect using it, with `clients` registered at Caf Connect (the demo
- * portal's portalClient() by default, redirecting to nowhere).
+ * portal's portalClient() by default, redirecting to nowhere); `caf`: more startCafConnect options.
  * @returns {Promise<{fc: any, caf: any, cafBase: string, stop: () => Promise<void>}>}
  */
 export async function startWithFranceConnect({
@@ -57,13 +57,16 @@ export async function startWithFranceConnect({
   client = FC_CLIENT,
   provider = {},
   standInEnv = {},
+  caf: cafOptions = {},
 } = {}) {
   const port = await freePort();
   const cafBase = `http://localhost:${port}`;
   const fc = await startStandIn({ cafBase, client, env: standInEnv });
   let caf;
   try {
-    caf = await startCafConnect({ port, clients, extraToml: providerToml({ fc, cafBase, client, extra: provider }) });
+    caf = await startCafConnect({
+      ...cafOptions, port, clients, extraToml: providerToml({ fc, cafBase, client, extra: provider }),
+    });
   } catch (err) {
     await fc.stop();
     throw err;

@@ -96,7 +96,7 @@ protected:
         auto partner = client_config("partner", "confidential", "client_secret_post", {"client_credentials"},
                                      {"caf_api.read", "caf_api.write"});
         partner.secret_sha256 = crypto::hex_encode(crypto::sha256(partner_secret));
-        partner.introspection_resources = {issuer};  // a resource server of the provider's APIs
+        partner.introspection_resources = {issuer + "/userinfo"};  // a resource server of a person's tokens
 
         auto jwt_client = client_config("jwt-client", "confidential", "private_key_jwt", {"authorization_code"},
                                         {"openid", "profile"});

@@ -400,7 +400,7 @@ TEST_F(IssuedTokens, AccessTokenIsAtJwtVerifiableWithJwks) {
     auto claims = nlohmann::json::parse(verified->payload);
     EXPECT_EQ(claims["iss"], issuer);
     EXPECT_EQ(claims["sub"], subject_of(*ctx_, account_));
-    EXPECT_EQ(claims["aud"], issuer);
+    EXPECT_EQ(claims["aud"], issuer + "/userinfo") << "asked without a resource: userinfo's, never the issuer alone";
     EXPECT_EQ(claims["client_id"], "portal");
     EXPECT_EQ(claims["scope"], "email openid profile");
     EXPECT_TRUE(claims["jti"].is_string());
@@ -461,7 +461,7 @@ TEST_F(Introspection, AClientThatIsNeitherTheTokensNorAResourceServerOfItsAudien
     EXPECT_EQ(answer.status, 200);
     EXPECT_EQ(body(answer), (nlohmann::json{{"active", false}})) << "RFC 7662 §2.2: no detail to a stranger";
 
-    // The token's own client, and a resource server of its audience (the issuer), do see it.
+    // The token's own client, and a resource server of its audience (userinfo's), do see it.
     auto own = call("POST", "/introspect", {{"token", access}}, {{"Authorization", basic("portal", portal_secret)}});
     EXPECT_EQ(body(own)["active"], true);
     EXPECT_EQ(body(partner_call("/introspect", {{"token", access}}))["active"], true);
@@ -470,7 +470,8 @@ TEST_F(Introspection, AClientThatIsNeitherTheTokensNorAResourceServerOfItsAudien
     std::string mine = body(call("POST", "/token", {{"grant_type", "client_credentials"}, {"client_id", "other-api"},
                                                     {"client_secret", other_api_secret}}))["access_token"];
     EXPECT_EQ(body(other(mine))["active"], true);
-    EXPECT_EQ(body(partner_call("/introspect", {{"token", mine}}))["active"], true);
+    // Its audience is the client itself (no [[resources]] entry takes its scopes): nobody else's.
+    EXPECT_EQ(body(partner_call("/introspect", {{"token", mine}}))["active"], false);
 }
 
 TEST_F(Introspection, IntrospectionOfActiveExpiredRevokedAndUnknown) {
@@ -484,7 +485,7 @@ TEST_F(Introspection, IntrospectionOfActiveExpiredRevokedAndUnknown) {
     EXPECT_EQ(active["scope"], "email openid profile");
     EXPECT_EQ(active["sub"], subject_of(*ctx_, account_));
     EXPECT_EQ(active["iss"], issuer);
-    EXPECT_EQ(active["aud"], issuer);
+    EXPECT_EQ(active["aud"], issuer + "/userinfo");
     EXPECT_EQ(active["token_type"], "Bearer");
     EXPECT_TRUE(active.contains("exp") && active.contains("iat") && active.contains("jti"));
 
