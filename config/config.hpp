@@ -109,6 +109,10 @@ struct OidcConfig {
     unsigned refresh_reuse_grace = 0;
     unsigned session_idle = 30 * 60;                 // SSO session
     unsigned session_absolute = 12 * 3600;
+    // Pushed authorization requests (RFC 9126): how long a request_uri stays usable (≤ 60 s), and
+    // whether every client must push its authorization requests.
+    unsigned request_uri_lifetime = 60;
+    bool require_pushed_authorization_requests = false;
 };
 
 // A relying party registered in the configuration (SPEC.md §9).
@@ -131,6 +135,8 @@ struct ClientConfig {
     std::vector<std::string> introspection_resources;
     std::optional<unsigned> access_token_lifetime;
     std::optional<unsigned> refresh_token_lifetime;
+    // Plain /authorize requests are refused: this client must use /par (RFC 9126 §5).
+    bool require_pushed_authorization_requests = false;
 };
 
 // An upstream OpenID Connect provider Caf Connect is a client of (SPEC.md §8): FranceConnect v2
