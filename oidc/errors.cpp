@@ -53,6 +53,7 @@ std::string_view wire_name(oauth_error e) noexcept {
         case oauth_error::invalid_token: return "invalid_token";
         case oauth_error::insufficient_scope: return "insufficient_scope";
         case oauth_error::unsupported_token_type: return "unsupported_token_type";
+        case oauth_error::invalid_redirect_uri: return "invalid_redirect_uri";
     }
     return "server_error";
 }

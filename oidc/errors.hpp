@@ -32,6 +32,7 @@ enum class oauth_error {
     invalid_token,            // RFC 6750, bearer token errors
     insufficient_scope,
     unsupported_token_type,   // RFC 7009
+    invalid_redirect_uri,     // RFC 7591 §3.2.2, also answered by /par (RFC 9126)
 };
 
 const std::error_category& oauth_category() noexcept;
