@@ -248,6 +248,8 @@ void read_oidc(TableReader& t, OidcConfig& o) {
             if (!is_http_url(*v)) t.fail(key, "must be an http(s) URL");
             *target = *v;
         }
+    seconds("request_uri_lifetime", o.request_uri_lifetime, 1, 60);
+    if (auto v = t.get<bool>("require_pushed_authorization_requests")) o.require_pushed_authorization_requests = *v;
     t.reject_unknown();
 }
 
@@ -324,6 +326,11 @@ ClientConfig read_client(TableReader& t) {
     }
     if (auto v = t.get_int("access_token_lifetime", 30, 86400)) c.access_token_lifetime = unsigned(*v);
     if (auto v = t.get_int("refresh_token_lifetime", 60, 400 * 86400)) c.refresh_token_lifetime = unsigned(*v);
+    if (auto v = t.get<bool>("require_pushed_authorization_requests")) {
+        if (*v && !code_flow)
+            t.fail("require_pushed_authorization_requests", "needs the authorization_code grant");
+        c.require_pushed_authorization_requests = *v;
+    }
     t.reject_unknown();
     return c;
 }

@@ -113,6 +113,10 @@ struct OidcConfig {
     std::string service_documentation;
     unsigned session_idle = 30 * 60;                 // SSO session
     unsigned session_absolute = 12 * 3600;
+    // Pushed authorization requests (RFC 9126): how long a request_uri stays usable (≤ 60 s), and
+    // whether every client must push its authorization requests.
+    unsigned request_uri_lifetime = 60;
+    bool require_pushed_authorization_requests = false;
 };
 
 // A relying party registered in the configuration (SPEC.md §9).
@@ -135,6 +139,8 @@ struct ClientConfig {
     std::vector<std::string> introspection_resources;
     std::optional<unsigned> access_token_lifetime;
     std::optional<unsigned> refresh_token_lifetime;
+    // Plain /authorize requests are refused: this client must use /par (RFC 9126 §5).
+    bool require_pushed_authorization_requests = false;
 };
 
 // A protected resource (an API) clients may ask access tokens for with RFC 8707 `resource`: the

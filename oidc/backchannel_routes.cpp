@@ -6,6 +6,7 @@
 
 #include "oidc/client_auth/client_authentication.hpp"
 #include "oidc/introspection/introspection_endpoint.hpp"
+#include "oidc/par/par_endpoint.hpp"
 #include "oidc/revocation/revocation_endpoint.hpp"
 #include "oidc/token/token_endpoint.hpp"
 #include "oidc/userinfo/userinfo_endpoint.hpp"
@@ -39,6 +40,10 @@ void register_backchannel_routes(http::Router& router, ProviderContext& ctx) {
     router.add("POST", std::string(backchannel_path::revocation), Execution::blocking,
                [&ctx, state, endpoint = url(backchannel_path::revocation)](const http::Request& request) {
                    return revocation::handle_revoke(request, ctx, state->authenticator, endpoint);
+               });
+    router.add("POST", std::string(backchannel_path::pushed_authorization_request), Execution::blocking,
+               [&ctx, state, endpoint = url(backchannel_path::pushed_authorization_request)](const http::Request& request) {
+                   return par::handle_par(request, ctx, state->authenticator, endpoint);
                });
 }
 

@@ -55,6 +55,7 @@ std::string_view wire_name(oauth_error e) noexcept {
         case oauth_error::unsupported_token_type: return "unsupported_token_type";
         case oauth_error::invalid_target: return "invalid_target";
         case oauth_error::unmet_authentication_requirements: return "unmet_authentication_requirements";
+        case oauth_error::invalid_redirect_uri: return "invalid_redirect_uri";
     }
     return "server_error";
 }

@@ -34,6 +34,7 @@ enum class oauth_error {
     unsupported_token_type,   // RFC 7009
     invalid_target,           // RFC 8707: an unknown or unauthorised resource
     unmet_authentication_requirements,  // OpenID Connect Core Unmet Authentication Requirements 1.0
+    invalid_redirect_uri,     // RFC 7591 §3.2.2, also answered by /par (RFC 9126)
 };
 
 const std::error_category& oauth_category() noexcept;

@@ -5,6 +5,7 @@
 #include "storage/client_assertions.hpp"
 #include "storage/drafts.hpp"
 #include "storage/interactions.hpp"
+#include "storage/pushed_requests.hpp"
 #include "storage/rate_limits.hpp"
 #include "storage/sessions.hpp"
 #include "storage/tokens.hpp"
@@ -39,6 +40,8 @@ CleanupReport purge_expired(Database& db, std::int64_t now, const CleanupRetenti
     report.health_probes = purge([&](Connection& c) {
         return c.exec("DELETE FROM health_probes WHERE probed_at < ?", {now - retention.health_probes});
     });
+    PushedRequests pushed_requests(db);
+    report.pushed_requests = purge([&](Connection& c) { return pushed_requests.delete_expired(c, now); });
     return report;
 }
 

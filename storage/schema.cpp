@@ -277,6 +277,15 @@ R"(CREATE TABLE IF NOT EXISTS health_probes (
     probed_at {int} NOT NULL
 ){table})",
         }},
+        {11, "pushed authorization requests", {
+R"(CREATE TABLE IF NOT EXISTS pushed_authorization_requests (
+    digest {key} NOT NULL PRIMARY KEY,
+    client_id {str} NOT NULL,
+    params {text} NOT NULL,
+    expires_at {int} NOT NULL,
+    INDEX pushed_authorization_requests_expiry (expires_at)
+){table})",
+        }},
     };
     return all;
 }

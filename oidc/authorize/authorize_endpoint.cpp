@@ -7,6 +7,7 @@
 #include "oidc/authorize/acr_request.hpp"
 #include "oidc/authorize/authorization_flow.hpp"
 #include "oidc/authorize/pages.hpp"
+#include "oidc/par/pushed_authorization.hpp"
 #include "oidc/subject.hpp"
 #include "storage/interactions.hpp"
 #include "storage/sessions.hpp"
@@ -80,11 +81,18 @@ http::Response authorization_error_response(const ProviderContext& ctx, const Au
 
 http::Response handle_authorize(const ProviderContext& ctx, const http::Request& http_request) {
     const int status = redirect_status_for(http_request);
-    auto params = http_request.method == "POST" ? http_request.form_params() : http_request.query_params();
-    auto validated = validate_authorization_request(ctx, params);
+    auto front_channel = http_request.method == "POST" ? http_request.form_params() : http_request.query_params();
+    // A request_uri is consumed here: the interaction below keeps the request for the login.
+    auto params = par::authorization_params(ctx, front_channel);
+    if (!params) return authorization_error_response(ctx, params.error(), status);
+    auto validated = validate_authorization_request(ctx, params->params);
     if (!validated) return authorization_error_response(ctx, validated.error(), status);
     const AuthorizationRequest& request = *validated;
     const RedirectTarget target{request.redirect_uri, request.state};
+    if (!params->pushed && par::requires_pushed_request(ctx, *ctx.clients.find(request.client_id)))
+        return redirect(error_redirect_url(ctx, target, oauth_error::invalid_request,
+                                           "pushed authorization request required"),
+                        status);
     const auto now = to_unix_seconds(ctx.clock.now());
 
     auto session = session_of_browser(ctx, http_request);

@@ -79,6 +79,8 @@ nlohmann::json discovery_document(const ProviderContext& ctx) {
         {"introspection_endpoint", issuer + "/introspect"},
         {"revocation_endpoint", issuer + "/revoke"},
         {"end_session_endpoint", issuer + "/logout"},
+        {"pushed_authorization_request_endpoint", issuer + "/par"},
+        {"require_pushed_authorization_requests", ctx.config.oidc.require_pushed_authorization_requests},
         {"response_types_supported", {"code"}},
         {"response_modes_supported", {"query"}},
         {"grant_types_supported", {"authorization_code", "refresh_token", "client_credentials"}},

@@ -225,3 +225,38 @@ TEST(Config, DrainTimeoutIsTenSecondsUnlessConfigured) {
     auto e = error_of(with("drain_timeout_seconds = 0"));
     EXPECT_EQ(e.key, "server.drain_timeout_seconds");
 }
+
+TEST(Config, PushedAuthorizationRequestsAreOptionalAndTheirRequestUriLivesAtMostAMinute) {
+    auto defaults = load_text(minimal, "test.toml");
+    EXPECT_EQ(defaults.oidc.request_uri_lifetime, 60u);
+    EXPECT_FALSE(defaults.oidc.require_pushed_authorization_requests);
+
+    auto config = load_text(std::string(minimal) + R"(
+[oidc]
+request_uri_lifetime = 10
+require_pushed_authorization_requests = true
+[[clients]]
+client_id = "caf-portal"
+secret = "caf-portal-dev-secret"
+redirect_uris = ["https://www.caf.fr/callback"]
+require_pushed_authorization_requests = true
+)", "test.toml");
+    EXPECT_EQ(config.oidc.request_uri_lifetime, 10u);
+    EXPECT_TRUE(config.oidc.require_pushed_authorization_requests);
+    EXPECT_TRUE(config.clients[0].require_pushed_authorization_requests);
+
+    EXPECT_EQ(error_of(std::string(minimal) + "[oidc]\nrequest_uri_lifetime = 61\n").key, "oidc.request_uri_lifetime");
+}
+
+TEST(Config, AClientWithoutTheCodeFlowCannotRequirePushedRequests) {
+    auto e = error_of(std::string(minimal) + R"(
+[[clients]]
+client_id = "api"
+auth_method = "client_secret_post"
+secret = "api-gateway-dev-secret"
+grant_types = ["client_credentials"]
+require_pushed_authorization_requests = true
+)");
+    EXPECT_EQ(e.key, "clients[0].require_pushed_authorization_requests");
+    EXPECT_EQ(e.reason, "needs the authorization_code grant");
+}
