@@ -316,6 +316,8 @@ ClientConfig read_client(TableReader& t) {
     }
     if (auto v = t.get_int("access_token_lifetime", 30, 86400)) c.access_token_lifetime = unsigned(*v);
     if (auto v = t.get_int("refresh_token_lifetime", 60, 400 * 86400)) c.refresh_token_lifetime = unsigned(*v);
+    if (auto v = t.get<bool>("dpop_bound_access_tokens")) c.dpop_bound_access_tokens = *v;
+    if (auto v = t.get<bool>("use_dpop_nonce")) c.use_dpop_nonce = *v;
     t.reject_unknown();
     return c;
 }

@@ -131,6 +131,10 @@ struct ClientConfig {
     std::vector<std::string> introspection_resources;
     std::optional<unsigned> access_token_lifetime;
     std::optional<unsigned> refresh_token_lifetime;
+    // RFC 9449 §5.2: every token request must carry a DPoP proof; its access tokens are DPoP-bound.
+    bool dpop_bound_access_tokens = false;
+    // RFC 9449 §8: DPoP proofs must carry a nonce this server issued (DPoP-Nonce).
+    bool use_dpop_nonce = false;
 };
 
 // An upstream OpenID Connect provider Caf Connect is a client of (SPEC.md §8): FranceConnect v2

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "core/crypto.hpp"
 #include "core/login_contract.hpp"
 #include "oidc/authorize/id_token_hint.hpp"
 #include "oidc/json_fields.hpp"
@@ -155,6 +156,11 @@ expected<AuthorizationRequest, AuthorizationError> validate_authorization_reques
     if (client->is_public() && !challenge)
         return fail(oauth_error::invalid_request, "public clients must send a PKCE code_challenge");
 
+    // 6b. dpop_jkt (RFC 9449 §10): a SHA-256 JWK thumbprint, 43 base64url characters.
+    auto dpop_jkt = http::find_param(params, "dpop_jkt");
+    if (dpop_jkt && (dpop_jkt->size() != 43 || !crypto::base64url_decode(*dpop_jkt)))
+        return fail(oauth_error::invalid_request, "dpop_jkt must be a SHA-256 JWK thumbprint");
+
     // 7. prompt and max_age.
     auto prompt = split_spaces(http::find_param(params, "prompt").value_or(""));
     for (const auto& p : prompt)
@@ -183,6 +189,7 @@ expected<AuthorizationRequest, AuthorizationError> validate_authorization_reques
     request.nonce = http::find_param(params, "nonce");
     request.code_challenge = challenge;
     request.code_challenge_method = method;
+    request.dpop_jkt = dpop_jkt;
     request.prompt = std::move(prompt);
     request.max_age = max_age;
     request.login_hint = http::find_param(params, "login_hint");
@@ -221,6 +228,7 @@ nlohmann::json to_json(const AuthorizationRequest& r) {
     put(login::request_field::ui_locales, r.ui_locales);
     put("id_token_hint_sub", r.id_token_hint_subject);
     if (!r.id_token_claims.empty()) j["id_token_claims"] = r.id_token_claims;
+    put("dpop_jkt", r.dpop_jkt);
     return j;
 }
 
@@ -247,6 +255,7 @@ std::optional<AuthorizationRequest> authorization_request_from_json(const nlohma
     r.ui_locales = optional_string(j, login::request_field::ui_locales);
     r.id_token_hint_subject = optional_string(j, "id_token_hint_sub");
     r.id_token_claims = string_array(j, "id_token_claims");
+    r.dpop_jkt = optional_string(j, "dpop_jkt");
     return r;
 }
 

@@ -35,6 +35,8 @@ struct AuthorizationRequest {
     // Claims asked for the ID token with the claims parameter (OIDC Core §5.5), sorted: the only
     // personal data an ID token carries, and only within the granted scopes.
     std::vector<std::string> id_token_claims;
+    // RFC 9449 §10: the thumbprint of the DPoP key the code must be redeemed with.
+    std::optional<std::string> dpop_jkt;
 
     bool has_prompt(std::string_view value) const;
     bool has_scope(std::string_view value) const;

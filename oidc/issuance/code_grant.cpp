@@ -13,6 +13,7 @@ nlohmann::json to_json(const CodeGrant& g) {
     if (!g.id_token_claims.empty()) j["id_token_claims"] = g.id_token_claims;
     if (g.code_challenge) j["code_challenge"] = *g.code_challenge;
     if (g.code_challenge_method) j["code_challenge_method"] = *g.code_challenge_method;
+    if (g.dpop_jkt) j["dpop_jkt"] = *g.dpop_jkt;
     return j;
 }
 
@@ -29,6 +30,7 @@ CodeGrant code_grant_from_json(const nlohmann::json& j) {
     g.id_token_claims = string_array(j, "id_token_claims");
     g.code_challenge = optional_string(j, "code_challenge");
     g.code_challenge_method = optional_string(j, "code_challenge_method");
+    g.dpop_jkt = optional_string(j, "dpop_jkt");
     return g;
 }
 

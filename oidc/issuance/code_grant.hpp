@@ -25,6 +25,7 @@ struct CodeGrant {
     std::vector<std::string> id_token_claims;  // asked with the claims parameter
     std::optional<std::string> code_challenge;
     std::optional<std::string> code_challenge_method;  // "S256"; absent is checked as S256
+    std::optional<std::string> dpop_jkt;  // RFC 9449 §10: the proof at /token must use this key
 };
 
 nlohmann::json to_json(const CodeGrant& grant);

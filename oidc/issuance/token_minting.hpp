@@ -36,6 +36,7 @@ struct Grant {
     std::optional<std::string> sid;          // as the authorize side computed it; else from session_digest
     std::optional<std::string> code_digest;  // authorization_code: revoked together on replay
     std::optional<std::string> family_id;    // refresh_token: revoked together on reuse
+    std::optional<std::string> dpop_jkt;     // DPoP-bound (RFC 9449 §6): the access token's cnf.jkt
 };
 
 struct MintedAccessToken {
