@@ -107,6 +107,7 @@ nlohmann::json discovery_document(const ProviderContext& ctx) {
         {"require_request_uri_registration", false},
         {"frontchannel_logout_supported", false},
         {"backchannel_logout_supported", false},
+        {"dpop_signing_alg_values_supported", {"ES256", "EdDSA", "RS256"}},
     };
 }
 
