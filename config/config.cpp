@@ -331,6 +331,8 @@ ClientConfig read_client(TableReader& t) {
             t.fail("require_pushed_authorization_requests", "needs the authorization_code grant");
         c.require_pushed_authorization_requests = *v;
     }
+    if (auto v = t.get<bool>("dpop_bound_access_tokens")) c.dpop_bound_access_tokens = *v;
+    if (auto v = t.get<bool>("use_dpop_nonce")) c.use_dpop_nonce = *v;
     t.reject_unknown();
     return c;
 }

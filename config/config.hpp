@@ -141,6 +141,10 @@ struct ClientConfig {
     std::optional<unsigned> refresh_token_lifetime;
     // Plain /authorize requests are refused: this client must use /par (RFC 9126 §5).
     bool require_pushed_authorization_requests = false;
+    // RFC 9449 §5.2: every token request must carry a DPoP proof; its access tokens are DPoP-bound.
+    bool dpop_bound_access_tokens = false;
+    // RFC 9449 §8: DPoP proofs must carry a nonce this server issued (DPoP-Nonce).
+    bool use_dpop_nonce = false;
 };
 
 // A protected resource (an API) clients may ask access tokens for with RFC 8707 `resource`: the

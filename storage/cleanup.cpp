@@ -3,6 +3,8 @@
 
 #include "storage/authorization_codes.hpp"
 #include "storage/client_assertions.hpp"
+#include "storage/dpop_bound_families.hpp"
+#include "storage/dpop_proof_jtis.hpp"
 #include "storage/drafts.hpp"
 #include "storage/interactions.hpp"
 #include "storage/pushed_requests.hpp"
@@ -37,6 +39,10 @@ CleanupReport purge_expired(Database& db, std::int64_t now, const CleanupRetenti
     report.rate_limits = purge([&](Connection& c) { return rate_limits.delete_stale(c, now - retention.rate_limits); });
     ClientAssertions client_assertions(db);
     report.client_assertion_jtis = purge([&](Connection& c) { return client_assertions.delete_expired(c, now); });
+    DpopProofJtis dpop_proof_jtis(db);
+    report.dpop_proof_jtis = purge([&](Connection& c) { return dpop_proof_jtis.delete_expired(c, now); });
+    DpopBoundFamilies dpop_bound_families(db);
+    report.dpop_bound_families = purge([&](Connection& c) { return dpop_bound_families.delete_expired(c, now); });
     report.health_probes = purge([&](Connection& c) {
         return c.exec("DELETE FROM health_probes WHERE probed_at < ?", {now - retention.health_probes});
     });

@@ -34,10 +34,13 @@ struct CleanupReport {
     std::int64_t client_assertion_jtis = 0;
     std::int64_t health_probes = 0;
     std::int64_t pushed_requests = 0;
+    std::int64_t dpop_proof_jtis = 0;
+    std::int64_t dpop_bound_families = 0;
 
     std::int64_t total() const noexcept {
         return interactions + authorization_codes + sessions + refresh_tokens + access_tokens + verification_codes +
-               drafts + rate_limits + client_assertion_jtis + health_probes + pushed_requests;
+               drafts + rate_limits + client_assertion_jtis + health_probes + pushed_requests + dpop_proof_jtis +
+               dpop_bound_families;
     }
 };
 

@@ -286,6 +286,23 @@ R"(CREATE TABLE IF NOT EXISTS pushed_authorization_requests (
     INDEX pushed_authorization_requests_expiry (expires_at)
 ){table})",
         }},
+        // DPoP (RFC 9449): the proofs accepted, until their iat window ends, so a replay is refused
+        // on every node (storage/dpop_proof_jtis.hpp); and the refresh token families of public
+        // clients bound to a proof key (storage/dpop_bound_families.hpp).
+        {12, "dpop proof jtis and dpop-bound refresh token families", {
+R"(CREATE TABLE IF NOT EXISTS dpop_proof_jtis (
+    digest {key} NOT NULL PRIMARY KEY,
+    expires_at {int} NOT NULL,
+    replays {int} NOT NULL DEFAULT 0,
+    INDEX dpop_proof_jtis_expiry (expires_at)
+){table})",
+R"(CREATE TABLE IF NOT EXISTS dpop_bound_families (
+    family_id {str} NOT NULL PRIMARY KEY,
+    jkt {str} NOT NULL,
+    expires_at {int} NOT NULL,
+    INDEX dpop_bound_families_expiry (expires_at)
+){table})",
+        }},
     };
     return all;
 }

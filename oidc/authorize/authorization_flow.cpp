@@ -141,6 +141,7 @@ std::string issue_code(const ProviderContext& ctx, const AuthorizationRequest& r
     grant.nonce = request.nonce;
     grant.id_token_claims = request.id_token_claims;
     grant.resources = request.resources;
+    grant.dpop_jkt = request.dpop_jkt;
     if (request.code_challenge) {
         grant.code_challenge = request.code_challenge;
         grant.code_challenge_method = request.code_challenge_method.value_or("S256");

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "core/crypto.hpp"
 #include "core/login_contract.hpp"
 #include "oidc/authorize/acr_request.hpp"
 #include "oidc/authorize/id_token_hint.hpp"
@@ -201,6 +202,11 @@ expected<AuthorizationRequest, AuthorizationError> validate_authorization_reques
     if (client->is_public() && !challenge)
         return fail(oauth_error::invalid_request, "public clients must send a PKCE code_challenge");
 
+    // 6b. dpop_jkt (RFC 9449 §10): a SHA-256 JWK thumbprint, 43 base64url characters.
+    auto dpop_jkt = http::find_param(params, "dpop_jkt");
+    if (dpop_jkt && (dpop_jkt->size() != 43 || !crypto::base64url_decode(*dpop_jkt)))
+        return fail(oauth_error::invalid_request, "dpop_jkt must be a SHA-256 JWK thumbprint");
+
     // 7. prompt and max_age.
     auto prompt = split_spaces(http::find_param(params, "prompt").value_or(""));
     for (const auto& p : prompt)
@@ -229,6 +235,7 @@ expected<AuthorizationRequest, AuthorizationError> validate_authorization_reques
     request.nonce = http::find_param(params, "nonce");
     request.code_challenge = challenge;
     request.code_challenge_method = method;
+    request.dpop_jkt = dpop_jkt;
     request.prompt = std::move(prompt);
     request.max_age = max_age;
     request.login_hint = http::find_param(params, "login_hint");
@@ -273,6 +280,7 @@ nlohmann::json to_json(const AuthorizationRequest& r) {
     if (!r.acr_targets.empty()) j["acr_targets"] = r.acr_targets;
     if (r.acr_essential) j["acr_essential"] = true;
     if (!r.resources.empty()) j["resources"] = r.resources;
+    put("dpop_jkt", r.dpop_jkt);
     return j;
 }
 
@@ -302,6 +310,7 @@ std::optional<AuthorizationRequest> authorization_request_from_json(const nlohma
     r.acr_targets = string_array(j, "acr_targets");
     if (auto e = j.find("acr_essential"); e != j.end() && e->is_boolean()) r.acr_essential = e->get<bool>();
     r.resources = string_array(j, "resources");
+    r.dpop_jkt = optional_string(j, "dpop_jkt");
     return r;
 }
 

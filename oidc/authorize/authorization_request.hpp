@@ -41,6 +41,8 @@ struct AuthorizationRequest {
     std::vector<std::string> acr_targets;
     bool acr_essential = false;
     std::vector<std::string> resources;  // RFC 8707, each registered
+    // RFC 9449 §10: the thumbprint of the DPoP key the code must be redeemed with.
+    std::optional<std::string> dpop_jkt;
 
     bool has_prompt(std::string_view value) const;
     bool has_scope(std::string_view value) const;

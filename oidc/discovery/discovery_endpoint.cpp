@@ -112,6 +112,7 @@ nlohmann::json discovery_document(const ProviderContext& ctx) {
         {"require_request_uri_registration", false},
         {"frontchannel_logout_supported", false},
         {"backchannel_logout_supported", false},
+        {"dpop_signing_alg_values_supported", {"ES256", "EdDSA", "RS256"}},
     };
     if (!ctx.config.oidc.op_policy_uri.empty()) metadata["op_policy_uri"] = ctx.config.oidc.op_policy_uri;
     if (!ctx.config.oidc.service_documentation.empty())

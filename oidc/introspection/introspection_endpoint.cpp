@@ -5,6 +5,7 @@
 
 #include "core/login_contract.hpp"
 #include "oidc/client_auth/form_body.hpp"
+#include "oidc/dpop/resource_binding.hpp"
 #include "oidc/errors.hpp"
 #include "oidc/issuance/access_token_verification.hpp"
 #include "oidc/subject.hpp"
@@ -44,6 +45,11 @@ nlohmann::json access_token_answer(ProviderContext& ctx, const Client& caller, s
                           {"iat", active->record.issued_at}};
     for (const char* name : {"sub", "iss", "aud", "jti", "auth_time", "acr"})
         if (claims.contains(name)) answer[name] = claims.at(name);
+    // RFC 9449 §6.2: the resource server checks the proof against the bound key.
+    if (auto jkt = dpop::bound_key(claims)) {
+        answer["token_type"] = "DPoP";
+        answer["cnf"] = {{"jkt", *jkt}};
+    }
     return answer;
 }
 

@@ -14,6 +14,7 @@ nlohmann::json to_json(const CodeGrant& g) {
     if (!g.resources.empty()) j["resources"] = g.resources;
     if (g.code_challenge) j["code_challenge"] = *g.code_challenge;
     if (g.code_challenge_method) j["code_challenge_method"] = *g.code_challenge_method;
+    if (g.dpop_jkt) j["dpop_jkt"] = *g.dpop_jkt;
     return j;
 }
 
@@ -31,6 +32,7 @@ CodeGrant code_grant_from_json(const nlohmann::json& j) {
     g.resources = string_array(j, "resources");
     g.code_challenge = optional_string(j, "code_challenge");
     g.code_challenge_method = optional_string(j, "code_challenge_method");
+    g.dpop_jkt = optional_string(j, "dpop_jkt");
     return g;
 }
 

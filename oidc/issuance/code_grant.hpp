@@ -26,6 +26,7 @@ struct CodeGrant {
     std::vector<std::string> resources;        // RFC 8707 `resource` values of the request
     std::optional<std::string> code_challenge;
     std::optional<std::string> code_challenge_method;  // "S256"; absent is checked as S256
+    std::optional<std::string> dpop_jkt;  // RFC 9449 §10: the proof at /token must use this key
 };
 
 nlohmann::json to_json(const CodeGrant& grant);

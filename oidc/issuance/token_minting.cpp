@@ -64,6 +64,7 @@ expected<MintedAccessToken, std::error_code> mint_access_token(ProviderContext& 
         if (!grant.acr.empty()) claims["acr"] = grant.acr;
         if (!grant.amr.empty()) claims["amr"] = grant.amr;
     }
+    if (grant.dpop_jkt) claims["cnf"] = {{"jkt", *grant.dpop_jkt}};
     auto token = sign_jwt(ctx, jose::Algorithm::RS256, access_token_typ, claims, now);
     if (!token) return unexpected{token.error()};
     return MintedAccessToken{std::move(*token), std::move(record), lifetime};

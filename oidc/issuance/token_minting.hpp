@@ -41,6 +41,7 @@ struct Grant {
     std::vector<std::string> audience;
     std::optional<ScopeSet> access_scope;
     const ScopeSet& access_token_scope() const { return access_scope ? *access_scope : scope; }
+    std::optional<std::string> dpop_jkt;     // DPoP-bound (RFC 9449 §6): the access token's cnf.jkt
 };
 
 struct MintedAccessToken {

@@ -14,6 +14,7 @@
 #include "oidc/token/pkce.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/authorization_codes.hpp"
+#include "storage/dpop_bound_families.hpp"
 #include "storage/sessions.hpp"
 #include "storage/tokens.hpp"
 
@@ -131,7 +132,8 @@ GrantOutcome render(ProviderContext& ctx, Decision decision, const std::optional
 
 }  // namespace
 
-GrantOutcome redeem_authorization_code(ProviderContext& ctx, const Client& client, const http::Params& form) {
+GrantOutcome redeem_authorization_code(ProviderContext& ctx, const Client& client, const http::Params& form,
+                                       const DpopKey& dpop_jkt) {
     auto code = http::find_param(form, "code");
     if (!code || code->empty()) return refuse(oauth_error::invalid_request, "code is required");
     const auto redirect_uri = http::find_param(form, "redirect_uri");
@@ -163,11 +165,14 @@ GrantOutcome redeem_authorization_code(ProviderContext& ctx, const Client& clien
             return GrantError{oauth_error::invalid_grant, "authorization code issued to another client"};
         const auto code = issuance::code_grant_from_json(stored.payload);
         if (auto refusal = check_code_binding(client, code, redirect_uri, verifier)) return *refusal;
+        if (code.dpop_jkt && code.dpop_jkt != dpop_jkt)
+            return GrantError{oauth_error::invalid_grant, "the DPoP proof key is not the dpop_jkt of the authorization request"};
 
         Recorded recorded{grant_from_code(client, stored, code, code_digest), {}, std::nullopt, code.nonce,
                           code.id_token_claims};
         // Checked after the code is spent: a code asked with a wrong resource is not retried.
         if (auto refusal = target_audience(ctx, form, code.resources, recorded.grant)) return *refusal;
+        recorded.grant.dpop_jkt = dpop_jkt;
         // Refresh tokens go to every client registered for the refresh_token grant (the portal and
         // the mobile app); the family is created first so its access tokens belong to it.
         if (client.allows_grant("refresh_token")) {
@@ -176,6 +181,9 @@ GrantOutcome redeem_authorization_code(ProviderContext& ctx, const Client& clien
             if (!recorded.grant.acr.empty()) minted.record.acr = recorded.grant.acr;
             minted.record.amr = recorded.grant.amr;
             refresh.create(c, minted.record);
+            // RFC 9449 §5: a public client's refresh tokens are bound to its proof key.
+            if (dpop_jkt && client.is_public())
+                storage::DpopBoundFamilies(ctx.db).bind(c, minted.record.family_id, *dpop_jkt, minted.record.expires_at);
             recorded.grant.family_id = minted.record.family_id;
             recorded.refresh_token = std::move(minted.token);
         }
@@ -200,7 +208,8 @@ GrantOutcome redeem_authorization_code(ProviderContext& ctx, const Client& clien
     return render(ctx, std::move(decision), claims);
 }
 
-GrantOutcome refresh_tokens(ProviderContext& ctx, const Client& client, const http::Params& form) {
+GrantOutcome refresh_tokens(ProviderContext& ctx, const Client& client, const http::Params& form,
+                            const DpopKey& dpop_jkt) {
     auto presented = http::find_param(form, "refresh_token");
     if (!presented || presented->empty()) return refuse(oauth_error::invalid_request, "refresh_token is required");
     std::optional<ScopeSet> requested;
@@ -223,6 +232,10 @@ GrantOutcome refresh_tokens(ProviderContext& ctx, const Client& client, const ht
         });
         return refuse(oauth_error::invalid_grant, "refresh token issued to another client");
     }
+    // The binding never changes once the family exists, so it is read outside the transaction.
+    if (auto bound = storage::DpopBoundFamilies(ctx.db).jkt_of(existing->family_id); bound && bound != dpop_jkt)
+        return refuse(oauth_error::invalid_grant, dpop_jkt ? "refresh token bound to another DPoP key"
+                                                           : "refresh token bound to a DPoP key: a DPoP proof is required");
     const auto original = issuance::parse_scope(existing->scope).value_or(ScopeSet{});
     const ScopeSet granted = requested.value_or(original);
     if (!issuance::is_subset(granted, original))
@@ -280,6 +293,7 @@ GrantOutcome refresh_tokens(ProviderContext& ctx, const Client& client, const ht
         grant.session_digest = stored.session_digest;
         grant.code_digest = stored.code_digest;  // a later replay of the original code reaches these too
         grant.family_id = stored.family_id;
+        grant.dpop_jkt = dpop_jkt;
         add_authentication_facts(c, ctx, stored, grant);
         if (auto refusal = target_audience(ctx, form, {}, grant)) return *refusal;
         auto minted = issuance::mint_access_token(ctx, grant, now);
@@ -290,7 +304,8 @@ GrantOutcome refresh_tokens(ProviderContext& ctx, const Client& client, const ht
     return render(ctx, std::move(decision), claims);
 }
 
-GrantOutcome issue_client_credentials(ProviderContext& ctx, const Client& client, const http::Params& form) {
+GrantOutcome issue_client_credentials(ProviderContext& ctx, const Client& client, const http::Params& form,
+                                      const DpopKey& dpop_jkt) {
     if (client.is_public()) return refuse(oauth_error::unauthorized_client, "a public client has no credentials");
     ScopeSet granted;
     if (auto scope = http::find_param(form, "scope")) {
@@ -309,6 +324,7 @@ GrantOutcome issue_client_credentials(ProviderContext& ctx, const Client& client
     grant.client = &client;
     grant.scope = std::move(granted);
     if (auto refusal = target_audience(ctx, form, {}, grant)) return unexpected<GrantError>{std::move(*refusal)};
+    grant.dpop_jkt = dpop_jkt;
     const auto now = ctx.clock.now();
     auto minted = issuance::mint_access_token(ctx, grant, now);
     if (!minted) return refuse(oauth_error::server_error, "cannot sign the access token");

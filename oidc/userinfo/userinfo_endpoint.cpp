@@ -4,7 +4,10 @@
 #include <algorithm>
 
 #include "core/text.hpp"
+#include "oidc/backchannel_routes.hpp"
 #include "oidc/client_auth/form_body.hpp"
+#include "oidc/dpop/dpop_request.hpp"
+#include "oidc/dpop/resource_binding.hpp"
 #include "oidc/issuance/access_token_verification.hpp"
 #include "oidc/issuance/resource_audience.hpp"
 #include "oidc/issuance/scope_set.hpp"
@@ -26,6 +29,60 @@ bool for_userinfo(const ProviderContext& ctx, const nlohmann::json& claims) {
     if (aud == claims.end()) return false;
     if (aud->is_array()) return std::any_of(aud->begin(), aud->end(), names);
     return names(*aud);
+}
+
+std::string_view trimmed(std::string_view text) {
+    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+    return text;
+}
+
+struct PresentedToken {
+    std::string token;
+    dpop::AuthorizationScheme scheme = dpop::AuthorizationScheme::bearer;
+};
+
+// `Authorization: DPoP <token>` (RFC 9449 §7.1), else the bearer token as RFC 6750 allows it.
+expected<PresentedToken, UserinfoError> presented_token(const http::Request& request) {
+    auto authorization = request.header("Authorization");
+    if (!authorization || !text::istarts_with(*authorization, "DPoP ")) {
+        auto bearer = bearer_token_of(request);
+        if (!bearer) return unexpected<UserinfoError>{bearer.error()};
+        return PresentedToken{std::move(*bearer), dpop::AuthorizationScheme::bearer};
+    }
+    if (http::find_param(request.query_params(), "access_token"))
+        return refuse(oauth_error::invalid_request, "access tokens are not accepted in the query");
+    if (request.method == "POST" && request.header("Content-Type")) {
+        auto form = client_auth::parse_form_body(request);
+        if (form && http::find_param(*form, "access_token"))
+            return refuse(oauth_error::invalid_request, "more than one access token");
+    }
+    auto token = trimmed(authorization->substr(5));
+    if (token.empty()) return refuse(oauth_error::invalid_request, "empty DPoP access token");
+    return PresentedToken{std::string(token), dpop::AuthorizationScheme::dpop};
+}
+
+// Every refusal also offers the DPoP scheme with its algorithms (RFC 9449 §7.1).
+http::Response error_response(const UserinfoError& error) {
+    auto response = bearer_error_response(error.error, error.description);
+    response.headers.add("WWW-Authenticate", dpop::challenge());
+    return response;
+}
+
+expected<nlohmann::json, UserinfoError> claims_of(ProviderContext& ctx, const issuance::ActiveAccessToken& token) {
+    const auto& record = token.record;
+    auto scopes = issuance::parse_scope(record.scope).value_or(issuance::ScopeSet{});
+    if (!scopes.contains("openid")) return refuse(oauth_error::insufficient_scope, "the openid scope is required");
+    if (!for_userinfo(ctx, token.claims))
+        return refuse(oauth_error::invalid_token, "the access token is for another resource");
+    const Client* client = ctx.clients.find(record.client_id);
+    if (client == nullptr || !record.account_id) return refuse(oauth_error::invalid_token, "unknown access token");
+    // The NIR only under its own scope, to a client still allowed it.
+    const bool nir = client->config.nir_claim && scopes.contains("caf_nir");
+    auto claims = ctx.claims.claims(*record.account_id, issuance::to_vector(scopes), nir);
+    if (!claims || !claims->is_object()) return refuse(oauth_error::invalid_token, "the account is no longer active");
+    (*claims)["sub"] = subject_of(ctx, *record.account_id);
+    return std::move(*claims);
 }
 
 }  // namespace
@@ -64,30 +121,26 @@ expected<nlohmann::json, UserinfoError> userinfo_claims(ProviderContext& ctx, st
                                                         TimePoint now) {
     auto token = issuance::verify_active_access_token(ctx, access_token, now);
     if (!token) return refuse(oauth_error::invalid_token, token.error());
-    const auto& record = token->record;
-    auto scopes = issuance::parse_scope(record.scope).value_or(issuance::ScopeSet{});
-    if (!scopes.contains("openid")) return refuse(oauth_error::insufficient_scope, "the openid scope is required");
-    if (!for_userinfo(ctx, token->claims))
-        return refuse(oauth_error::invalid_token, "the access token is for another resource");
-    const Client* client = ctx.clients.find(record.client_id);
-    if (client == nullptr || !record.account_id) return refuse(oauth_error::invalid_token, "unknown access token");
-    // The NIR only under its own scope, to a client still allowed it.
-    const bool nir = client->config.nir_claim && scopes.contains("caf_nir");
-    auto claims = ctx.claims.claims(*record.account_id, issuance::to_vector(scopes), nir);
-    if (!claims || !claims->is_object()) return refuse(oauth_error::invalid_token, "the account is no longer active");
-    (*claims)["sub"] = subject_of(ctx, *record.account_id);
-    return std::move(*claims);
+    return claims_of(ctx, *token);
 }
 
 http::Response handle_userinfo(const http::Request& request, ProviderContext& ctx) {
     // A store failure propagates: the server answers 503 temporarily_unavailable with Retry-After.
-    auto token = bearer_token_of(request);
-    if (!token) return bearer_error_response(token.error().error, token.error().description);
-    auto claims = userinfo_claims(ctx, *token, ctx.clock.now());
-    if (!claims) return bearer_error_response(claims.error().error, claims.error().description);
+    auto presented = presented_token(request);
+    if (!presented) return error_response(presented.error());
+    auto token = issuance::verify_active_access_token(ctx, presented->token, ctx.clock.now());
+    if (!token) return error_response({oauth_error::invalid_token, token.error()});
+    // The DPoP binding (RFC 9449 §7) before any personal data is read.
+    const auto url = ctx.issuer() + std::string(backchannel_path::userinfo);
+    if (auto refusal = dpop::check_presentation(ctx, request, url, presented->token, presented->scheme, token->claims,
+                                                ctx.clients.find(token->record.client_id)))
+        return dpop::resource_error_response(ctx, refusal->error, refusal->description);
+    auto claims = claims_of(ctx, *token);
+    if (!claims) return error_response(claims.error());
     auto response = http::Response::json(200, claims->dump());
     response.headers.set("Cache-Control", "no-store");
     response.headers.set("Pragma", "no-cache");
+    if (presented->scheme == dpop::AuthorizationScheme::dpop) dpop::add_nonce(response, ctx);
     return response;
 }
 

@@ -1,6 +1,7 @@
 // /userinfo (OIDC Core §5.3): the claims of the access token's scopes, for a bearer token sent in
 // the Authorization header (GET or POST) or the `access_token` form field (POST) — never both,
-// never in the query (RFC 6750 §2, RFC 9700 §4.3.2).
+// never in the query (RFC 6750 §2, RFC 9700 §4.3.2). A DPoP-bound token only as
+// `Authorization: DPoP <token>` with a proof of its key (RFC 9449 §7, oidc/dpop/resource_binding.hpp).
 #pragma once
 
 #include <optional>

@@ -15,7 +15,7 @@ import * as oauth from 'oauth4webapi';
 import * as client from 'openid-client';
 
 import { mobileClient, portalClient, startCafConnect } from './support/cafconnect.mjs';
-import { Agent, loginWithForm, textOf } from './support/login_agent.mjs';
+import { Agent, loginWithForm, textOf } from './support/agent.mjs';
 
 // A demo account (examples/demo-accounts.md).
 const JEAN = { nir: '1 63 06 31 555 082', password: 'Demo2024Caf', family_name: 'FICTIF' };

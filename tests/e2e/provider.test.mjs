@@ -20,7 +20,7 @@ import * as jose from 'jose';
 import * as oauth from 'oauth4webapi';
 import * as client from 'openid-client';
 
-import { Agent, textOf } from './support/agent.mjs';
+import { Agent, loginWithForm as loginAs, textOf } from './support/agent.mjs';
 import { hasChromium, launchBrowser } from './support/browser.mjs';
 import {
   mobileClient, partnerClient, portalClient, privateKeyJwtClient, startCafConnect,
@@ -112,18 +112,8 @@ after(async () => {
 // ---------------------------------------------------------------------------------------------
 // A person without a browser: a cookie jar following the provider's redirects.
 
-/**
- * Opens `authorizeUrl` as `agent` and logs in with the login form when it is shown. Resolves with
- * the callback URL (on the client) and whether the login page was shown.
- */
-async function loginWithForm(agent, authorizeUrl, person = JEAN) {
-  const first = await agent.navigate(authorizeUrl);
-  if (first.callback) return { callback: first.callback, loginShown: false };
-  const done = await agent.submitLogin(first.page, person);
-  assert.ok(done.callback, `login did not return to the client: ${done.page?.status} ${done.page?.url} `
-    + `${textOf(done.page?.body ?? '').slice(0, 400)}`);
-  return { callback: done.callback, loginShown: true };
-}
+/** Logs JEAN in (or `person`) through the login form when it is shown. */
+const loginWithForm = (agent, url, person = JEAN) => loginAs(agent, url, person);
 
 function authorizeUrl(params) {
   const url = new URL(as.authorization_endpoint);

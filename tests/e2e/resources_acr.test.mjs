@@ -13,7 +13,7 @@ import * as jose from 'jose';
 import * as oauth from 'oauth4webapi';
 import * as client from 'openid-client';
 
-import { Agent, textOf } from './support/agent.mjs';
+import { Agent, loginWithForm, textOf } from './support/agent.mjs';
 import { partnerClient, portalClient, startCafConnect } from './support/cafconnect.mjs';
 import { startWithFranceConnect } from './support/franceconnect.mjs';
 
@@ -53,14 +53,7 @@ function payloadOf(jwt) {
   return jose.decodeJwt(jwt);
 }
 
-/** Opens `url` as `agent`, logs in with the form when shown; `{callback, loginShown}`. */
-async function login(agent, url, person = JEAN) {
-  const first = await agent.navigate(url);
-  if (first.callback) return { callback: first.callback, loginShown: false };
-  const done = await agent.submitLogin(first.page, person);
-  assert.ok(done.callback, `login did not return to the client: ${done.page?.status} ${textOf(done.page?.body ?? '').slice(0, 300)}`);
-  return { callback: done.callback, loginShown: true };
-}
+const login = (agent, url) => loginWithForm(agent, url, JEAN);
 
 describe('resource indicators, the claims parameter and discovery (no upstream provider)', () => {
   let caf;

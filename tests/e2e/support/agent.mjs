@@ -4,6 +4,7 @@
 //   const agent = new Agent(issuer);
 //   const first = await agent.navigate(authorizeUrl);        // {callback} or {page}
 //   const done = await agent.submitLogin(first.page, { nir, password });
+//   const { callback, loginShown } = await loginWithForm(agent, authorizeUrl, { nir, password });
 
 import assert from 'node:assert/strict';
 
@@ -137,4 +138,17 @@ export class Agent {
       body: body.toString(),
     });
   }
+}
+
+/**
+ * Opens `authorizeUrl` as `agent` and logs in with the login form when it is shown. Resolves with
+ * the callback URL (on the client) and whether the login page was shown.
+ */
+export async function loginWithForm(agent, authorizeUrl, person) {
+  const first = await agent.navigate(authorizeUrl);
+  if (first.callback) return { callback: first.callback, loginShown: false };
+  const done = await agent.submitLogin(first.page, person);
+  assert.ok(done.callback, `login did not return to the client: ${done.page?.status} ${done.page?.url} `
+    + `${textOf(done.page?.body ?? '').slice(0, 400)}`);
+  return { callback: done.callback, loginShown: true };
 }
