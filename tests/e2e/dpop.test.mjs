@@ -36,7 +36,7 @@ before(async () => {
       portalClient({ clientId: 'caf-dpop-nonce', secret: NONCE_SECRET, redirectUris: [RP_CALLBACK],
         extra: { use_dpop_nonce: true } }),
       partnerClient({ clientId: resourceServer.client_id, secret: RESOURCE_SECRET,
-        extra: { introspection_resources: [`http://localhost:${port}`] } }),
+        extra: { introspection_resources: [`http://localhost:${port}/userinfo`] } }),
     ],
   });
   const issuerUrl = new URL(caf.issuer);

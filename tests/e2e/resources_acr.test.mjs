@@ -172,8 +172,9 @@ describe('resource indicators, the claims parameter and discovery (no upstream p
     assert.equal(claims.aud, API);
     assert.equal(claims.scope, 'caf_api.read');
     const userinfo = await fetch(as.userinfo_endpoint, { headers: { authorization: `Bearer ${tokens.access_token}` } });
-    assert.equal(userinfo.status, 401);
-    assert.match(userinfo.headers.get('www-authenticate'), /error="invalid_token"/);
+    // Narrowed to the API's scope, it no longer holds openid.
+    assert.equal(userinfo.status, 403);
+    assert.match(userinfo.headers.get('www-authenticate'), /error="insufficient_scope"/);
     // The refresh token keeps the grant: a refresh for the same resource gets an API token again.
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token, { resource: API });
     assert.equal(payloadOf(refreshed.access_token).aud, API);
