@@ -43,6 +43,7 @@
 #include "oidc/browser_routes.hpp"
 #include "oidc/claims_source.hpp"
 #include "oidc/clients/client_registry.hpp"
+#include "oidc/logout/backchannel_logout_sender.hpp"
 #include "oidc/provider_context.hpp"
 #include "providers/provider_routes.hpp"
 #include "oidc/resource/api_caller_authentication.hpp"
@@ -271,6 +272,20 @@ int run_server(const config::Config& config) {
         dispatcher, clock, std::chrono::milliseconds{500},
         [&events](std::string_view what) { events->error("notification delivery: " + std::string(what)); });
     notification_worker.start();
+    // Back-channel logout tokens leave the same queue on another thread: a slow client's endpoint
+    // never holds up a mail, nor a request.
+    oidc::BackchannelLogoutSender logout_sender(
+        provider, outgoing_http, oidc::backchannel_logout_settings(config.backchannel_logout),
+        [&events](std::string_view event, const nlohmann::json& details) {
+            auto line = std::string(event) + " " + details.dump();
+            if (event == "backchannel_logout.sent") events->info(line);
+            else events->warn(line);
+        });
+    notify::NotificationWorker logout_worker(
+        [&logout_sender](TimePoint now) { return logout_sender.run_once(now).batch_full; }, clock,
+        std::chrono::milliseconds{config.backchannel_logout.poll_interval_ms},
+        [&events](std::string_view what) { events->error("back-channel logout delivery: " + std::string(what)); });
+    logout_worker.start();
     if (!config.notifications.outbox && !config.notifications.smtp_url && !config.notifications.sms_gateway_url)
         events->warn("no outbox, SMTP server or SMS gateway configured: mail and SMS stay queued");
     routes.add("GET", "/", http::Execution::inline_cpu,

@@ -333,6 +333,18 @@ ClientConfig read_client(TableReader& t) {
     }
     if (auto v = t.get<bool>("dpop_bound_access_tokens")) c.dpop_bound_access_tokens = *v;
     if (auto v = t.get<bool>("use_dpop_nonce")) c.use_dpop_nonce = *v;
+    if (auto v = t.get<std::string>("backchannel_logout_uri")) {
+        // §2.2: an absolute http(s) URI, no fragment (a query is allowed).
+        if (!(v->starts_with("https://") || v->starts_with("http://")) || v->find('#') != std::string::npos)
+            t.fail("backchannel_logout_uri", "must be an absolute http(s) URI without fragment");
+        if (c.type == "public") t.fail("backchannel_logout_uri", "a public client has no back channel");
+        c.backchannel_logout_uri = *v;
+    }
+    if (auto v = t.get<bool>("backchannel_logout_session_required")) {
+        if (*v && c.backchannel_logout_uri.empty())
+            t.fail("backchannel_logout_session_required", "needs backchannel_logout_uri");
+        c.backchannel_logout_session_required = *v;
+    }
     t.reject_unknown();
     return c;
 }
@@ -522,6 +534,13 @@ Config read(const toml::table& root, const std::string& file) {
     if (auto v = notifications.get<std::string>("outbox")) config.notifications.outbox = *v;
     read_notifications(notifications, config.notifications);
     notifications.reject_unknown();
+
+    auto backchannel = top.sub("backchannel_logout");
+    if (auto v = backchannel.get_int("poll_interval_ms", 50, 60000)) config.backchannel_logout.poll_interval_ms = unsigned(*v);
+    if (auto v = backchannel.get_int("timeout_ms", 100, 30000)) config.backchannel_logout.timeout_ms = unsigned(*v);
+    if (auto v = backchannel.get_int("max_attempts", 1, 50)) config.backchannel_logout.max_attempts = unsigned(*v);
+    if (auto v = backchannel.get_int("backoff_seconds", 1, 3600)) config.backchannel_logout.backoff_seconds = unsigned(*v);
+    backchannel.reject_unknown();
 
     auto log = top.sub("log");
     if (auto v = log.get<std::string>("level")) {

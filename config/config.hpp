@@ -89,6 +89,14 @@ struct NotificationsConfig {
     unsigned backoff_seconds = 30;                // first retry delay, doubled each time (≤ 1 h)
 };
 
+// Delivery of back-channel logout tokens, from the durable queue on a thread of its own.
+struct BackchannelLogoutConfig {
+    unsigned poll_interval_ms = 500;  // how often the queue is looked at when idle
+    unsigned timeout_ms = 5000;       // one POST to a client
+    unsigned max_attempts = 6;        // deliveries tried before giving up
+    unsigned backoff_seconds = 10;    // first retry delay, doubled each time (≤ 1 h)
+};
+
 struct LogConfig {
     std::string level = "info";
     std::string access_log = "stdout";  // "stdout", "off" or a file path
@@ -145,6 +153,11 @@ struct ClientConfig {
     bool dpop_bound_access_tokens = false;
     // RFC 9449 §8: DPoP proofs must carry a nonce this server issued (DPoP-Nonce).
     bool use_dpop_nonce = false;
+    // OpenID Connect Back-Channel Logout 1.0 §2.2: where a logout_token is POSTed when an SSO
+    // session this client took part in ends (empty: none), and whether the client needs its `sid`
+    // (every logout token carries one, so this only documents the client's expectation).
+    std::string backchannel_logout_uri;
+    bool backchannel_logout_session_required = false;
 };
 
 // A protected resource (an API) clients may ask access tokens for with RFC 8707 `resource`: the
@@ -269,6 +282,7 @@ struct Config {
     std::vector<ProviderConfig> providers;
     DevelopmentConfig development;
     NotificationsConfig notifications;
+    BackchannelLogoutConfig backchannel_logout;
     LogConfig log;
     LockoutSettings lockout;
     CaptchaSettings captcha;

@@ -1,4 +1,4 @@
-// The polling loop; all the rules are in NotificationDispatcher.
+// The polling loop; all the rules are in the batch it runs (NotificationDispatcher).
 #include "notify/notification_worker.hpp"
 
 #include <exception>
@@ -8,7 +8,13 @@ namespace caf::notify {
 NotificationWorker::NotificationWorker(NotificationDispatcher& dispatcher, const Clock& clock,
                                        std::chrono::milliseconds poll_interval,
                                        std::function<void(std::string_view)> on_error)
-    : dispatcher_(dispatcher), clock_(clock), poll_interval_(poll_interval), on_error_(std::move(on_error)) {}
+    : NotificationWorker([&dispatcher](TimePoint now) { return dispatcher.run_once(now).batch_full; }, clock,
+                         poll_interval, std::move(on_error)) {}
+
+NotificationWorker::NotificationWorker(std::function<bool(TimePoint)> run_batch, const Clock& clock,
+                                       std::chrono::milliseconds poll_interval,
+                                       std::function<void(std::string_view)> on_error)
+    : run_batch_(std::move(run_batch)), clock_(clock), poll_interval_(poll_interval), on_error_(std::move(on_error)) {}
 
 NotificationWorker::~NotificationWorker() { stop(); }
 
@@ -40,9 +46,8 @@ void NotificationWorker::loop() {
     for (;;) {
         bool more = false;
         try {
-            const auto report = dispatcher_.run_once(clock_.now());
             // A full batch means more may be due: go on without waiting.
-            more = report.batch_full;
+            more = run_batch_(clock_.now());
         } catch (const std::exception& e) {
             if (on_error_) on_error_(e.what());
         } catch (...) {

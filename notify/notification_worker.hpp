@@ -1,5 +1,6 @@
-// Runs a NotificationDispatcher on a background thread of its own, never on the network threads:
-// a batch, then another at once while batches come back full, else a pause of `poll_interval`.
+// Runs a NotificationDispatcher (or any other queue's batch, such as the back-channel logouts')
+// on a background thread of its own, never on the network threads: a batch, then another at once
+// while batches come back full, else a pause of `poll_interval`.
 #pragma once
 
 #include <chrono>
@@ -20,6 +21,9 @@ public:
     NotificationWorker(NotificationDispatcher& dispatcher, const Clock& clock,
                        std::chrono::milliseconds poll_interval = std::chrono::milliseconds{1000},
                        std::function<void(std::string_view what)> on_error = {});
+    // `run_batch(now)` sends one batch and says whether it was full (more may be due at once).
+    NotificationWorker(std::function<bool(TimePoint)> run_batch, const Clock& clock,
+                       std::chrono::milliseconds poll_interval, std::function<void(std::string_view what)> on_error = {});
     ~NotificationWorker();  // stop()
     NotificationWorker(const NotificationWorker&) = delete;
     NotificationWorker& operator=(const NotificationWorker&) = delete;
@@ -33,7 +37,7 @@ public:
 private:
     void loop();
 
-    NotificationDispatcher& dispatcher_;
+    std::function<bool(TimePoint)> run_batch_;
     const Clock& clock_;
     std::chrono::milliseconds poll_interval_;
     std::function<void(std::string_view)> on_error_;

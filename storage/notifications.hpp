@@ -1,6 +1,7 @@
-// The outgoing notification queue (mail, SMS, letters). Workers on any node claim due rows
-// with a lease; a claim is exclusive, and a worker that dies only delays its rows until the
-// lease ends. Recipient and payload arrive sealed.
+// The outgoing notification queue (mail, SMS, letters, and back-channel logout tokens). Workers
+// on any node claim due rows with a lease; a claim is exclusive, and a worker that dies only
+// delays its rows until the lease ends. Recipient and payload of mail, SMS and letters arrive
+// sealed; a back-channel logout holds nothing personal (storage/session_end.hpp).
 #pragma once
 
 #include <cstdint>
@@ -39,7 +40,8 @@ class Notifications {
 public:
     explicit Notifications(Database& db) : db_(db) {}
 
-    std::int64_t enqueue(Connection& c, const NewNotification& n, std::int64_t now);
+    // Needs no Database: storage::end_session queues back-channel logouts with it.
+    static std::int64_t enqueue(Connection& c, const NewNotification& n, std::int64_t now);
     std::optional<Notification> find(Connection& c, std::int64_t id);
     // Claims up to `limit` due rows (pending, or claimed with an expired lease) for
     // `lease_seconds`: attempts + 1, status "sending". Must run in a write transaction.

@@ -74,11 +74,6 @@ bool Sessions::revoke(Connection& c, const std::string& digest, std::int64_t now
                   {now, Blob{digest}}) == 1;
 }
 
-std::int64_t Sessions::revoke_all_of_account(Connection& c, std::int64_t account_id, std::int64_t now) {
-    return c.exec("UPDATE sessions SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL",
-                  {now, account_id});
-}
-
 std::vector<Session> Sessions::list_active_of_account(Connection& c, std::int64_t account_id, std::int64_t now) {
     std::vector<Session> out;
     for (const auto& row : c.query(std::string(select_session) +

@@ -38,7 +38,6 @@ public:
     // Activity: last_seen_at = now and the idle expiry moved (never past the absolute one).
     bool touch(Connection& c, const std::string& digest, std::int64_t now, std::int64_t idle_expires_at);
     bool revoke(Connection& c, const std::string& digest, std::int64_t now);
-    std::int64_t revoke_all_of_account(Connection& c, std::int64_t account_id, std::int64_t now);
     std::vector<Session> list_active_of_account(Connection& c, std::int64_t account_id, std::int64_t now);
     // A client received tokens from this session (idempotent).
     void add_client(Connection& c, const std::string& digest, const std::string& client_id, std::int64_t now);
@@ -57,9 +56,6 @@ public:
     }
     bool revoke(const std::string& digest, std::int64_t now) {
         return db_.transaction([&](Connection& c) { return revoke(c, digest, now); });
-    }
-    std::int64_t revoke_all_of_account(std::int64_t account_id, std::int64_t now) {
-        return db_.transaction([&](Connection& c) { return revoke_all_of_account(c, account_id, now); });
     }
 
 private:

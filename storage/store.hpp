@@ -4,7 +4,7 @@
 //
 //   store.database().transaction([&](storage::Connection& c) {
 //       store.accounts().update_password(c, id, hash, now);
-//       store.sessions().revoke_all_of_account(c, id, now);
+//       storage::end_sessions_of_account(c, id, now);  // session_end.hpp
 //       store.refresh_tokens().revoke_all_of_account(c, id, now);
 //   });
 #pragma once

@@ -8,13 +8,13 @@
 #include "account/households/membership_rules.hpp"
 #include "account/identifiers/nir.hpp"
 #include "account/identity/person_record.hpp"
+#include "storage/session_end.hpp"
 #include "storage/accounts.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/dossiers.hpp"
 #include "storage/error.hpp"
 #include "storage/external_links.hpp"
 #include "storage/lockout.hpp"
-#include "storage/sessions.hpp"
 #include "storage/tokens.hpp"
 
 namespace caf::account::admin {
@@ -276,7 +276,9 @@ AdminResult revoke_account(AdminContext& ctx, const ApiCaller& caller, std::int6
     const auto now = now_of(ctx);
     return ctx.db.transaction([&](storage::Connection& c) -> AdminResult {
         if (!storage::Accounts(ctx.db).find(c, account_id)) return not_found(account_missing(account_id));
-        json counts{{"sessions", storage::Sessions(ctx.db).revoke_all_of_account(c, account_id, now)},
+        // The clients of each session hear of it by back-channel logout.
+        const auto ended = storage::end_sessions_of_account(c, account_id, now);
+        json counts{{"sessions", ended.sessions_revoked},
                     {"refresh_tokens", storage::RefreshTokens(ctx.db).revoke_all_of_account(c, account_id, now)},
                     {"access_tokens", storage::AccessTokens(ctx.db).revoke_all_of_account(c, account_id, now)}};
         audit(c, ctx.db, caller, "account_revoke", account_id, counts, now);

@@ -14,11 +14,11 @@
 #include "account/verification/code_delivery.hpp"
 #include "account/personal_data/contact_masking.hpp"
 #include "core/crypto.hpp"
+#include "storage/session_end.hpp"
 #include "storage/accounts.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/lockout.hpp"
 #include "storage/notifications.hpp"
-#include "storage/sessions.hpp"
 #include "storage/tokens.hpp"
 
 namespace caf::account::recovery {
@@ -219,7 +219,7 @@ ResetDone reset_password(storage::Database& db, const PersonalDataProtector& pro
         accounts.update_password(c, account_id, password_hash, now_s);
         storage::Lockouts(db).reset(c, lockout_key);
         // Whoever knew the old password is out, everywhere: the person logs in again.
-        done.sessions_revoked = storage::Sessions(db).revoke_all_of_account(c, account_id, now_s);
+        done.sessions_revoked = storage::end_sessions_of_account(c, account_id, now_s).sessions_revoked;
         done.refresh_tokens_revoked = storage::RefreshTokens(db).revoke_all_of_account(c, account_id, now_s);
         done.access_tokens_revoked = storage::AccessTokens(db).revoke_all_of_account(c, account_id, now_s);
         // Whoever linked a provider identity with the old password is out too: the person links

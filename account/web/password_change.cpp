@@ -10,11 +10,11 @@
 #include "account/web/account_context.hpp"
 #include "account/web/page_support.hpp"
 #include "core/login_contract.hpp"
+#include "storage/session_end.hpp"
 #include "storage/accounts.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/notifications.hpp"
 #include "storage/rate_limits.hpp"
-#include "storage/sessions.hpp"
 #include "storage/tokens.hpp"
 
 namespace caf::account {
@@ -97,13 +97,7 @@ http::Response submit_password_change(const http::Request& request, AccountConte
     ctx.db.transaction([&](storage::Connection& c) {
         storage::Accounts(ctx.db).update_password(c, account->id, hash, now_s);
         // Whoever knew the old password is out: other sessions, every refresh and access token.
-        storage::Sessions sessions(ctx.db);
-        sessions_revoked = 0;
-        for (const auto& other : sessions.list_active_of_account(c, account->id, now_s)) {
-            if (other.digest == session->digest) continue;
-            sessions.revoke(c, other.digest, now_s);
-            ++sessions_revoked;
-        }
+        sessions_revoked = storage::end_sessions_of_account(c, account->id, now_s, session->digest).sessions_revoked;
         storage::RefreshTokens(ctx.db).revoke_all_of_account(c, account->id, now_s);
         storage::AccessTokens(ctx.db).revoke_all_of_account(c, account->id, now_s);
         limits.reset(c, key);

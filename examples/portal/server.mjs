@@ -17,6 +17,8 @@
 //
 // Pages: /  /login[?prompt=create|login|consent|none&login_hint=…&max_age=…&acr_values=…]
 //        /callback  /compte  /logout
+// Back channel: POST /backchannel-logout (OpenID Connect Back-Channel Logout 1.0): a valid
+// logout_token ends the portal sessions of its `sid` (or of its `sub` when it names no session).
 // Prints one line on stdout when ready: {"event":"listening","url":"http://127.0.0.1:PORT"}
 
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -24,6 +26,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 
 import * as client from 'openid-client';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 
 const issuerUrl = process.env.PORTAL_ISSUER;
 if (!issuerUrl) {
@@ -428,6 +431,77 @@ async function logout(req, res) {
   }).href);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Back-channel logout (§2.6 of the specification): the token's signature on the provider's JWKS,
+// iss, aud, iat, the logout event, a sid or a sub, no nonce, and a jti seen once.
+const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+const seenLogoutJtis = new Map(); // jti -> expiry (ms)
+let remoteJwks;
+
+function readBody(req, limit = 16 * 1024) {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks = [];
+    req.on('data', (chunk) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new Error('body too large'));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function backchannelAnswer(res, status, error, description) {
+  const body = error ? JSON.stringify({ error, error_description: description }) : '';
+  res.writeHead(status, { 'cache-control': 'no-store', ...(error ? { 'content-type': 'application/json' } : {}),
+    'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+async function backchannelLogout(req, res) {
+  let token;
+  try {
+    token = new URLSearchParams(await readBody(req)).get('logout_token');
+  } catch {
+    return backchannelAnswer(res, 400, 'invalid_request', 'unreadable body');
+  }
+  if (!token) return backchannelAnswer(res, 400, 'invalid_request', 'logout_token is missing');
+  let payload;
+  try {
+    const config = await getConfig();
+    const metadata = config.serverMetadata();
+    remoteJwks ||= createRemoteJWKSet(new URL(metadata.jwks_uri));
+    ({ payload } = await jwtVerify(token, remoteJwks, {
+      issuer: metadata.issuer, audience: clientId, typ: 'logout+jwt', requiredClaims: ['iat', 'jti'], maxTokenAge: '5m',
+    }));
+  } catch (err) {
+    return backchannelAnswer(res, 400, 'invalid_request', `logout_token rejected: ${err?.code || err?.message || err}`);
+  }
+  if (!payload.events || typeof payload.events[BACKCHANNEL_EVENT] !== 'object') {
+    return backchannelAnswer(res, 400, 'invalid_request', 'not a back-channel logout event');
+  }
+  if ('nonce' in payload) return backchannelAnswer(res, 400, 'invalid_request', 'a logout token has no nonce');
+  if (!payload.sid && !payload.sub) return backchannelAnswer(res, 400, 'invalid_request', 'neither sid nor sub');
+  const now = Date.now();
+  for (const [jti, expiry] of seenLogoutJtis) if (expiry < now) seenLogoutJtis.delete(jti);
+  if (seenLogoutJtis.has(payload.jti)) return backchannelAnswer(res, 400, 'invalid_request', 'logout_token replayed');
+  seenLogoutJtis.set(payload.jti, now + 10 * 60 * 1000);
+  let ended = 0;
+  for (const session of sessions.values()) {
+    const claims = session.data.user?.claims;
+    if (!claims) continue;
+    if (payload.sid ? claims.sid === payload.sid : claims.sub === payload.sub) {
+      delete session.data.user;
+      ended += 1;
+    }
+  }
+  process.stdout.write(`${JSON.stringify({ event: 'backchannel_logout', sessions_ended: ended })}\n`);
+  return backchannelAnswer(res, 200);
+}
+
 async function handle(req, res) {
   const url = new URL(req.url, 'http://internal');
   switch (`${req.method} ${url.pathname}`) {
@@ -439,6 +513,7 @@ async function handle(req, res) {
     case 'POST /compte/actualiser': return refreshRights(req, res);
     case 'GET /logout':
     case 'POST /logout': return logout(req, res);
+    case 'POST /backchannel-logout': return backchannelLogout(req, res);
     case 'GET /healthz': res.writeHead(200, { 'content-type': 'text/plain' }); return res.end('ok');
     default: return errorPage(res, 404, 'Page introuvable', 'Cette page n\'existe pas.');
   }

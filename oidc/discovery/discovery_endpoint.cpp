@@ -111,7 +111,8 @@ nlohmann::json discovery_document(const ProviderContext& ctx) {
         {"request_uri_parameter_supported", false},
         {"require_request_uri_registration", false},
         {"frontchannel_logout_supported", false},
-        {"backchannel_logout_supported", false},
+        {"backchannel_logout_supported", true},
+        {"backchannel_logout_session_supported", true},
         {"dpop_signing_alg_values_supported", {"ES256", "EdDSA", "RS256"}},
     };
     if (!ctx.config.oidc.op_policy_uri.empty()) metadata["op_policy_uri"] = ctx.config.oidc.op_policy_uri;

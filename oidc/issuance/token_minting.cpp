@@ -100,6 +100,21 @@ expected<std::string, std::error_code> mint_id_token(ProviderContext& ctx, const
     return sign_jwt(ctx, grant.client->id_token_alg, "JWT", claims, now);
 }
 
+expected<std::string, std::error_code> mint_logout_token(ProviderContext& ctx, const Client& client,
+                                                         std::int64_t account_id, std::string_view session_digest,
+                                                         TimePoint now) {
+    const auto iat = to_unix_seconds(now);
+    nlohmann::json claims{{"iss", ctx.issuer()},
+                          {"aud", client.id()},
+                          {"iat", iat},
+                          {"exp", iat + 120},
+                          {"jti", random_token(ctx.random, 16)},
+                          {"sub", subject_of(ctx, account_id)},
+                          {"sid", sid_of(session_digest)},
+                          {"events", {{std::string(backchannel_logout_event), nlohmann::json::object()}}}};
+    return sign_jwt(ctx, client.id_token_alg, logout_token_typ, claims, now);
+}
+
 std::int64_t refresh_idle_expiry(const ProviderContext& ctx, TimePoint now) {
     return to_unix_seconds(now) + ctx.config.oidc.refresh_token_idle;
 }

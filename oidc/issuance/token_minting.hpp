@@ -74,6 +74,15 @@ struct IdTokenInput {
 expected<std::string, std::error_code> mint_id_token(ProviderContext& ctx, const Grant& grant,
                                                      const IdTokenInput& input, TimePoint now);
 
+// OpenID Connect Back-Channel Logout 1.0 §2.4: iss, aud (the client), iat, exp (two minutes),
+// jti, events with the back-channel logout event, sub and sid; never a nonce. Explicitly typed
+// logout+jwt (§2.4), signed with the client's id_token_alg as its ID tokens are.
+inline constexpr std::string_view logout_token_typ = "logout+jwt";
+inline constexpr std::string_view backchannel_logout_event = "http://schemas.openid.net/event/backchannel-logout";
+expected<std::string, std::error_code> mint_logout_token(ProviderContext& ctx, const Client& client,
+                                                         std::int64_t account_id, std::string_view session_digest,
+                                                         TimePoint now);
+
 // A new family (family_id empty) or the first token of one: 32 random bytes, absolute expiry from
 // the client's refresh_token_lifetime (default config.oidc), idle expiry capped by it.
 MintedRefreshToken mint_refresh_token(ProviderContext& ctx, const Grant& grant, TimePoint now);

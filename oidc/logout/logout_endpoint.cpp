@@ -131,7 +131,8 @@ bool end_sso_session(const ProviderContext& ctx, const std::string& session_dige
         const auto ended = storage::end_session(c, session_digest, now);
         nlohmann::json details{{"initiated_by", initiated_by},
                                {"revoked_access_tokens", ended.access_tokens_revoked},
-                               {"revoked_refresh_tokens", ended.refresh_tokens_revoked}};
+                               {"revoked_refresh_tokens", ended.refresh_tokens_revoked},
+                               {"backchannel_logouts", ended.logouts_queued}};
         if (client_id) details["client_id"] = *client_id;
         audit.append(c, {now, "account", std::to_string(session->account_id), "session.logout", session->account_id,
                          std::move(details)});

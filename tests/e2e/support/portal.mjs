@@ -24,8 +24,8 @@ export function startDemoPortal({ issuer, base, clientId = 'caf-portal', secret 
 }
 
 /**
- * Caf Connect with the demo portal registered as its client (after `clients`), and the portal
- * running in front of it. `options` go to startCafConnect.
+ * Caf Connect with the demo portal registered as its client (after `clients`), its back-channel
+ * logout endpoint included, and the portal running in front of it. `options` go to startCafConnect.
  * @returns {Promise<{caf: Awaited<ReturnType<typeof startCafConnect>>, portalBase: string, stop: () => Promise<void>}>}
  */
 export async function startCafConnectWithPortal({ clients = [], ...options } = {}) {
@@ -33,7 +33,8 @@ export async function startCafConnectWithPortal({ clients = [], ...options } = {
   const caf = await startCafConnect({
     ...options,
     clients: [...clients,
-      portalClient({ redirectUris: [`${portalBase}/callback`], postLogoutRedirectUris: [`${portalBase}/`] })],
+      portalClient({ redirectUris: [`${portalBase}/callback`], postLogoutRedirectUris: [`${portalBase}/`],
+        extra: { backchannel_logout_uri: `${portalBase}/backchannel-logout`, backchannel_logout_session_required: true } })],
   });
   let portal;
   try {
@@ -50,4 +51,17 @@ export async function startCafConnectWithPortal({ clients = [], ...options } = {
       await caf.stop();
     },
   };
+}
+
+/**
+ * In a Chromium `page`: the demo portal's "Mon Compte", Caf Connect's login form filled with
+ * `person` ({nir, password}) and sent. Resolves once the portal greets the person.
+ */
+export async function logInThroughPortal(page, portalBase, person) {
+  await page.goto(`${portalBase}/`);
+  await page.getByRole('button', { name: 'Mon Compte' }).click();
+  await page.getByLabel(/Numéro de sécurité sociale/i).and(page.locator('input')).fill(person.nir);
+  await page.getByLabel(/^Mot de passe/).and(page.locator('input[type="password"]')).fill(person.password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('heading', { name: /^Bonjour/ }).waitFor();
 }

@@ -260,3 +260,48 @@ require_pushed_authorization_requests = true
     EXPECT_EQ(e.key, "clients[0].require_pushed_authorization_requests");
     EXPECT_EQ(e.reason, "needs the authorization_code grant");
 }
+
+TEST(Config, AClientNamesItsBackChannelLogoutEndpoint) {
+    auto config = load_text(std::string(minimal) + R"(
+[backchannel_logout]
+timeout_ms = 2000
+max_attempts = 4
+[[clients]]
+client_id = "caf-portal"
+secret = "caf-portal-dev-secret"
+redirect_uris = ["https://www.caf.fr/callback"]
+backchannel_logout_uri = "https://www.caf.fr/backchannel-logout"
+backchannel_logout_session_required = true
+)", "test.toml");
+    EXPECT_EQ(config.clients[0].backchannel_logout_uri, "https://www.caf.fr/backchannel-logout");
+    EXPECT_TRUE(config.clients[0].backchannel_logout_session_required);
+    EXPECT_EQ(config.backchannel_logout.timeout_ms, 2000u);
+    EXPECT_EQ(config.backchannel_logout.max_attempts, 4u);
+    EXPECT_EQ(load_text(minimal, "test.toml").backchannel_logout.max_attempts, 6u);
+}
+
+TEST(Config, ABackChannelLogoutUriMustBeAnAbsoluteHttpUriOfAConfidentialClient) {
+    const std::string client = std::string(minimal) + R"(
+[[clients]]
+client_id = "caf-portal"
+secret = "caf-portal-dev-secret"
+redirect_uris = ["https://www.caf.fr/callback"]
+)";
+    EXPECT_EQ(error_of(client + "backchannel_logout_uri = \"/backchannel-logout\"\n").key,
+              "clients[0].backchannel_logout_uri");
+    EXPECT_EQ(error_of(client + "backchannel_logout_uri = \"https://www.caf.fr/bcl#x\"\n").key,
+              "clients[0].backchannel_logout_uri");
+    EXPECT_EQ(error_of(client + "backchannel_logout_session_required = true\n").key,
+              "clients[0].backchannel_logout_session_required");
+    auto e = error_of(std::string(minimal) + R"(
+[[clients]]
+client_id = "app"
+type = "public"
+auth_method = "none"
+redirect_uris = ["app:/cb"]
+backchannel_logout_uri = "https://app.example/bcl"
+)");
+    EXPECT_EQ(e.key, "clients[0].backchannel_logout_uri");
+    EXPECT_EQ(error_of(std::string(minimal) + "[backchannel_logout]\nmax_attempts = 0\n").key,
+              "backchannel_logout.max_attempts");
+}

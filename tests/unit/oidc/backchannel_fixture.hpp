@@ -41,6 +41,7 @@ inline const std::string other_api_secret = "other-api-secret-0123456789";
 inline const std::string portal_redirect = "https://portal.caf.test/callback";
 inline const std::string mobile_redirect = "fr.caf.moncompte:/oauth2redirect";
 inline const std::string jwt_client_redirect = "https://jwt.caf.test/callback";
+inline const std::string portal_backchannel_logout = "https://portal.caf.test/backchannel-logout";
 
 // Claims by scope, as the account module will give them; accounts in `gone` no longer exist.
 struct FakeClaims final : ClaimsSource {
@@ -88,6 +89,7 @@ protected:
         portal.secret_sha256 = crypto::hex_encode(crypto::sha256(portal_secret));
         portal.redirect_uris = {portal_redirect};
         portal.first_party = true;
+        portal.backchannel_logout_uri = portal_backchannel_logout;
 
         auto mobile = client_config("mobile", "public", "none", {"authorization_code", "refresh_token"},
                                     {"openid", "profile", "offline_access"});

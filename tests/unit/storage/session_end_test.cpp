@@ -1,6 +1,10 @@
 // Ending an SSO session (its access tokens and online refresh tokens with it), and the purge of
 // expired rows of every table, on both backends.
+#include <algorithm>
+#include <stdexcept>
+
 #include "store_fixture.hpp"
+#include "storage/session_end.hpp"
 
 namespace caf::storage::testing {
 namespace {
@@ -125,6 +129,99 @@ TYPED_TEST(SessionEndTest, RolledBackWithTheCallersTransaction) {
                  std::runtime_error);
     EXPECT_TRUE(this->store().sessions().find_active("s1", t0 + 11).has_value());
     EXPECT_FALSE(this->refresh_revoked("online"));
+}
+
+// --- back-channel logouts queued with the end ---
+
+template <class B>
+class QueuedLogoutTest : public SessionEndTest<B> {
+protected:
+    std::vector<Notification> claim_logouts(std::int64_t now) {
+        return this->db().transaction([&](Connection& c) {
+            return this->store().notifications().claim_due(c, now, 100, 60, {std::string(backchannel_logout_channel)});
+        });
+    }
+    void used_by(const std::string& digest, const std::string& client) {
+        this->db().transaction([&](Connection& c) { this->store().sessions().add_client(c, digest, client, t0); });
+    }
+};
+TYPED_TEST_SUITE(QueuedLogoutTest, Backends, BackendNames);
+
+TYPED_TEST(QueuedLogoutTest, OneLogoutPerClientOfTheSessionOnlyByTheCallThatEndsIt) {
+    const auto account = this->new_account();
+    this->open_session(account, "s1");
+    this->open_session(account, "s2");
+    this->used_by("s1", "portal");
+    this->used_by("s1", "partner");
+    this->used_by("s2", "mobile");
+
+    auto ended = this->db().transaction([&](Connection& c) { return end_session(c, "s1", t0 + 10); });
+    auto again = this->db().transaction([&](Connection& c) { return end_session(c, "s1", t0 + 20); });
+
+    EXPECT_EQ(ended.logouts_queued, 2);
+    EXPECT_EQ(again.logouts_queued, 0);
+    auto queued = this->claim_logouts(t0 + 30);
+    ASSERT_EQ(queued.size(), 2u);
+    std::vector<std::string> clients;
+    for (const auto& row : queued) {
+        EXPECT_EQ(row.template_name, backchannel_logout_template);
+        auto logout = decode_queued_logout(row.recipient_sealed, row.payload_sealed);
+        ASSERT_TRUE(logout.has_value());
+        EXPECT_EQ(logout->account_id, account);
+        EXPECT_EQ(logout->session_digest, "s1");
+        clients.push_back(logout->client_id);
+    }
+    std::sort(clients.begin(), clients.end());
+    EXPECT_EQ(clients, (std::vector<std::string>{"partner", "portal"}));
+    // Mail and SMS dispatchers never see them.
+    auto mail = this->db().transaction([&](Connection& c) {
+        return this->store().notifications().claim_due(c, t0 + 40, 100, 60, {"email", "sms"});
+    });
+    EXPECT_TRUE(mail.empty());
+}
+
+TYPED_TEST(QueuedLogoutTest, NothingQueuedWhenTheCallersTransactionRollsBack) {
+    const auto account = this->new_account();
+    this->open_session(account, "s1");
+    this->used_by("s1", "portal");
+    EXPECT_THROW(this->db().transaction([&](Connection& c) {
+        end_session(c, "s1", t0 + 10);
+        throw std::runtime_error("the caller's audit entry failed");
+    }),
+                 std::runtime_error);
+    EXPECT_TRUE(this->claim_logouts(t0 + 30).empty());
+}
+
+TYPED_TEST(QueuedLogoutTest, EndingTheSessionsOfAnAccountSparesTheOneKeptAndSendsNothingForExpiredOnes) {
+    const auto account = this->new_account();
+    const auto other_account = this->new_account();
+    this->open_session(account, "mine");
+    this->open_session(account, "other-device");
+    this->open_session(other_account, "someone-else");
+    this->used_by("mine", "portal");
+    this->used_by("other-device", "portal");
+    this->used_by("someone-else", "portal");
+
+    auto kept = this->db().transaction(
+        [&](Connection& c) { return end_sessions_of_account(c, account, t0 + 10, std::string("mine")); });
+    EXPECT_EQ(kept.sessions_revoked, 1);
+    EXPECT_EQ(kept.logouts_queued, 1);
+    EXPECT_TRUE(this->store().sessions().find_active("mine", t0 + 11).has_value());
+    EXPECT_EQ(this->store().sessions().find_active("other-device", t0 + 11), std::nullopt);
+    auto first = this->claim_logouts(t0 + 12);
+    ASSERT_EQ(first.size(), 1u);
+    ASSERT_TRUE(this->store().notifications().mark_sent(first[0].id, first[0].attempts, t0 + 13));
+
+    // Past the idle timeout (t0 + 1800) the session has expired: revoked, nothing sent.
+    auto all = this->db().transaction([&](Connection& c) { return end_sessions_of_account(c, account, t0 + 2000); });
+    EXPECT_EQ(all.sessions_revoked, 1);
+    EXPECT_EQ(all.logouts_queued, 0);
+    auto revoked = [&](const std::string& digest) {
+        return this->db().read([&](Connection& c) { return this->store().sessions().find(c, digest)->revoked_at.has_value(); });
+    };
+    EXPECT_TRUE(revoked("mine"));
+    EXPECT_FALSE(revoked("someone-else"));
+    EXPECT_TRUE(this->claim_logouts(t0 + 2001).empty());
 }
 
 // --- purge of expired rows ---

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "store_fixture.hpp"
+#include "storage/session_end.hpp"
 
 namespace caf::storage::testing {
 namespace {
@@ -69,7 +70,9 @@ TYPED_TEST(SessionsTest, RevokedSessionIsNoLongerActive) {
         EXPECT_EQ(s1->revoked_at, t0 + 5);
         EXPECT_EQ(sessions.list_active_of_account(c, account, t0 + 10).size(), 1u);
     });
-    EXPECT_EQ(sessions.revoke_all_of_account(account, t0 + 20), 1);
+    EXPECT_EQ(this->db().transaction([&](Connection& c) { return end_sessions_of_account(c, account, t0 + 20); })
+                  .sessions_revoked,
+              1);
     EXPECT_FALSE(sessions.find_active("s2", t0 + 30));
     EXPECT_TRUE(sessions.find_active("s3", t0 + 30));
 }
