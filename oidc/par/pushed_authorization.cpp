@@ -60,8 +60,14 @@ expected<PushedAuthorization, PushError> push_authorization_request(const Provid
         return fail(error.redirect ? error.error : oauth_error::invalid_request, error.description);
     }
 
+    // One member per name; a repeatable parameter (resource, RFC 8707) given more than once keeps
+    // every value, as an array.
     nlohmann::json stored = nlohmann::json::object();
-    for (const auto& [name, value] : params) stored[name] = value;
+    for (const auto& [name, value] : params) {
+        if (!stored.contains(name)) stored[name] = value;
+        else if (stored[name].is_array()) stored[name].push_back(value);
+        else stored[name] = nlohmann::json::array({stored[name], value});
+    }
     auto request_uri = std::string(request_uri_prefix) + random_token(ctx.random, 32);
     const auto lifetime = std::min<std::int64_t>(ctx.config.oidc.request_uri_lifetime, 60);
     const auto now = to_unix_seconds(ctx.clock.now());
@@ -94,8 +100,12 @@ expected<AuthorizationParams, AuthorizationError> authorization_params(const Pro
                     expired_message);
     AuthorizationParams out;
     out.pushed = true;
-    for (const auto& [name, value] : pushed->params.items())
+    for (const auto& [name, value] : pushed->params.items()) {
         if (value.is_string()) out.params.emplace_back(name, value.get<std::string>());
+        if (value.is_array())
+            for (const auto& each : value)
+                if (each.is_string()) out.params.emplace_back(name, each.get<std::string>());
+    }
     return out;
 }
 

@@ -189,6 +189,22 @@ describe('resource indicators, the claims parameter and discovery (no upstream p
     assert.equal(info.family_name, 'FICTIF');
   });
 
+  it('two resources pushed with PAR stay two: the token is for both', async () => {
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const params = new URLSearchParams({
+      redirect_uri: RP_CALLBACK, scope: 'openid caf_api.read caf_api.payments', state,
+      code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    });
+    params.append('resource', API);
+    params.append('resource', API_2);
+    const url = await client.buildAuthorizationUrlWithPAR(config, params);
+    assert.ok(url.searchParams.get('request_uri'), url.href);
+    const { callback } = await login(new Agent(issuer), url);
+    const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
+    assert.deepEqual(payloadOf(tokens.access_token).aud, [API, API_2]);
+  });
+
   it('a resource the authorization request did not name is refused at /token, an unknown one at /authorize', async () => {
     await assert.rejects(portalCodeFlow({
       authorize: { scope: 'openid caf_api.read caf_api.payments', resource: API }, token: { resource: API_2 },
