@@ -112,8 +112,9 @@ struct OidcConfig {
     unsigned refresh_token_idle = 7 * 86400;         // unused for this long: expired
     // A rotated refresh token presented again within this, by its own client and before its
     // successor was used, is refused without revoking the family (a retry after a lost response).
-    // 0: any reuse revokes the family at once. Until refresh tokens are bound to a DPoP key, a
-    // thief holding the client's credentials (or a public client's id) looks like a retry.
+    // 0: any reuse revokes the family at once. A public client's DPoP-bound refresh token is
+    // useless without its key; any other is not, so a thief holding the client's credentials (or
+    // a public client's id, without DPoP) looks like a retry.
     unsigned refresh_reuse_grace = 0;
     // Discovery's op_policy_uri (how personal data is handled) and service_documentation (the
     // partner guide); left out when empty. op_tos_uri is always the CGU page.
