@@ -92,11 +92,13 @@ describe('chaos on the Galera cluster', { skip }, () => {
     captcha = await startCaptchaService();
     const front = await freePort();
     // Test settings on top of dev.toml: the external stand-in captcha (its answer is known), no
-    // per-IP limit (all the load comes from 127.0.0.1), tokens outliving the long form.
+    // per-IP limit (all the load comes from 127.0.0.1), tokens outliving the long form, and the
+    // partner a resource server of people's tokens (aud <issuer>/userinfo), which it introspects.
     const edit = [
       `s|^\\[captcha\\]|[captcha]\\nprovider = "external"\\nservice_url = "${captcha.origin}"\\nservice_token = "${CAPTCHA_TOKEN}"|`,
       's|^ip_max_attempts = .*|ip_max_attempts = 1000000|',
       's|^access_token_lifetime = .*|access_token_lifetime = 7200|',
+      `s|^introspection_resources = .*|introspection_resources = ["https://api.caf.fr/droits", "http://localhost:${front}/userinfo"]|`,
     ].join('\n');
     const started = now();
     await run(clusterScript, [dir], {
