@@ -3,12 +3,14 @@
 #include "config/config.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include <toml++/toml.h>
+#include <unistd.h>
 
 #include "core/crypto.hpp"
 
@@ -636,10 +638,96 @@ std::optional<std::int64_t> parse_day(std::string_view text) {
     return std::chrono::sys_days{ymd}.time_since_epoch().count() * 86400;
 }
 
-Config load_text(std::string_view text, const std::string& name) {
+namespace {
+
+constexpr std::string_view environment_prefix = "CAFCONNECT__";
+
+// A key the environment set, and the variable that set it.
+struct Override {
+    std::string variable;
+    std::string key;  // dotted, as ConfigError names keys
+};
+
+// Sets `table[key]` to the TOML value `text` parses to as `v = <text>`, unless that is no value,
+// a date or a time (a key never expects one: "2024-02-15" is a day given as text); else to the text.
+void assign_override(toml::table& table, const std::string& key, const std::string& text) {
+    try {
+        toml::table parsed = toml::parse("v = " + text);
+        if (auto* v = parsed.get("v"); v && !v->is_date() && !v->is_time() && !v->is_date_time()) {
+            v->visit([&](auto& node) { table.insert_or_assign(key, node); });
+            return;
+        }
+    } catch (const toml::parse_error&) {
+    }
+    table.insert_or_assign(key, text);
+}
+
+std::vector<Override> apply_environment(toml::table& root, const Environment& environment, const std::string& name) {
+    std::vector<Override> applied;
+    for (const auto& [variable, text] : environment) {
+        if (!variable.starts_with(environment_prefix)) continue;
+        std::vector<std::string> path;
+        std::string_view rest = std::string_view(variable).substr(environment_prefix.size());
+        for (;;) {
+            const auto end = rest.find("__");
+            std::string part(rest.substr(0, end));
+            std::transform(part.begin(), part.end(), part.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+            const bool plain = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) {
+                return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+            });
+            if (!plain) throw ConfigError(name, variable, "must be CAFCONNECT__SECTION__KEY, in letters, digits and _");
+            path.push_back(std::move(part));
+            if (end == std::string_view::npos) break;
+            rest.remove_prefix(end + 2);
+        }
+        if (path.size() < 2) throw ConfigError(name, variable, "must name a section and a key: CAFCONNECT__SECTION__KEY");
+        if (path[0] == "clients" || path[0] == "resources" || path[0] == "providers")
+            throw ConfigError(name, variable, "[[" + path[0] + "]] is an array of tables: it cannot be overridden");
+        toml::table* table = &root;
+        std::string key;
+        for (std::size_t i = 0; i + 1 < path.size(); ++i) {
+            key += (i ? "." : "") + path[i];
+            if (!table->contains(path[i])) table->insert(path[i], toml::table{});
+            auto* node = table->get(path[i]);
+            if (!node->is_table())
+                throw ConfigError(name, variable, key + " is not a table: only scalar keys of tables can be overridden");
+            table = node->as_table();
+        }
+        key += "." + path.back();
+        if (auto* existing = table->get(path.back()); existing && (existing->is_table() || existing->is_array_of_tables()))
+            throw ConfigError(name, variable, key + " is a table: only scalar keys can be overridden");
+        assign_override(*table, path.back(), text);
+        applied.push_back({variable, std::move(key)});
+    }
+    return applied;
+}
+
+}  // namespace
+
+Environment process_environment() {
+    Environment out;
+    for (char** entry = environ; entry && *entry; ++entry) {
+        std::string_view text(*entry);
+        if (!text.starts_with(environment_prefix)) continue;
+        const auto eq = text.find('=');
+        if (eq == std::string_view::npos) continue;
+        out.emplace_back(std::string(text.substr(0, eq)), std::string(text.substr(eq + 1)));
+    }
+    return out;
+}
+
+Config load_text(std::string_view text, const std::string& name, const Environment& environment) {
+    std::vector<Override> overrides;
     try {
         toml::table root = toml::parse(text, name);
+        overrides = apply_environment(root, environment, name);
         return read(root, name);
+    } catch (const ConfigError& e) {
+        // A bad value from the environment: say which variable gave it.
+        for (const auto& o : overrides)
+            if (e.key == o.key || e.key.starts_with(o.key + "_"))
+                throw ConfigError(e.file, e.key, e.reason + " (set by " + o.variable + ")");
+        throw;
     } catch (const toml::parse_error& e) {
         const auto& where = e.source().begin;
         throw ConfigError(name, "", "line " + std::to_string(where.line) + ", column " + std::to_string(where.column) +
@@ -647,12 +735,12 @@ Config load_text(std::string_view text, const std::string& name) {
     }
 }
 
-Config load_file(const std::filesystem::path& file) {
+Config load_file(const std::filesystem::path& file, const Environment& environment) {
     std::ifstream in(file, std::ios::binary);
     if (!in) throw ConfigError(file.string(), "", "cannot open the file");
     std::ostringstream text;
     text << in.rdbuf();
-    return load_text(text.str(), file.string());
+    return load_text(text.str(), file.string(), environment);
 }
 
 }  // namespace caf::config

@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace caf::config {
@@ -293,10 +294,17 @@ struct Config {
     PasswordRenewalSettings password_renewal;
 };
 
-// Reads and validates a file; throws ConfigError.
-Config load_file(const std::filesystem::path& file);
+// Environment variables as NAME=VALUE pairs. Those named CAFCONNECT__SECTION__KEY (or
+// CAFCONNECT__SECTION__SUB__KEY) override one scalar key of the file, for containers: the value
+// is read as TOML (8080, true, ["a", "b"], "quoted") when it is one, else taken as a string; a date
+// stays a string. Arrays of tables ([[clients]], ...) cannot be overridden. Errors name the variable.
+using Environment = std::vector<std::pair<std::string, std::string>>;
+Environment process_environment();
+
+// Reads and validates a file, with the overrides of `environment`; throws ConfigError.
+Config load_file(const std::filesystem::path& file, const Environment& environment = process_environment());
 // Same, from text (tests); `name` stands for the file in errors.
-Config load_text(std::string_view text, const std::string& name = "<text>");
+Config load_text(std::string_view text, const std::string& name = "<text>", const Environment& environment = {});
 
 // "HOST:PORT" or "[IPv6]:PORT"; nullopt when malformed.
 std::optional<ListenAddress> parse_listen(std::string_view text);

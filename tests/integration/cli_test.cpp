@@ -164,6 +164,25 @@ TEST(Cli, UnreachableStoreExits1) {
     EXPECT_EQ(result.err.find("nobody:x"), std::string::npos) << "the password must not be printed";
 }
 
+TEST(Cli, AnEnvironmentVariableOverridesAKeyOfTheFileAndIsNamedWhenWrong) {
+    TempDir dir;
+    auto config = write_config(dir.path(), "url = \"sqlite:" + (dir.path() / "file.db").string() + "\"");
+    const auto elsewhere = dir.path() / "from-environment.db";
+    ::setenv("CAFCONNECT__STORE__URL", ("sqlite:" + elsewhere.string()).c_str(), 1);
+    auto migrated = run({"migrate", "--config", config.string()}, dir.path());
+    ::unsetenv("CAFCONNECT__STORE__URL");
+    ASSERT_EQ(migrated.exit_code, 0) << migrated.err;
+    EXPECT_TRUE(std::filesystem::exists(elsewhere));
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "file.db"));
+
+    ::setenv("CAFCONNECT__SERVER__LIMITS__HEADER_BYTES", "big", 1);
+    auto refused = run({"migrate", "--config", config.string()}, dir.path());
+    ::unsetenv("CAFCONNECT__SERVER__LIMITS__HEADER_BYTES");
+    EXPECT_EQ(refused.exit_code, 1);
+    EXPECT_NE(refused.err.find("server.limits.header_bytes"), std::string::npos) << refused.err;
+    EXPECT_NE(refused.err.find("set by CAFCONNECT__SERVER__LIMITS__HEADER_BYTES"), std::string::npos) << refused.err;
+}
+
 TEST(Cli, MigrateTwiceAppliesNothingTheSecondTime) {
     TempDir dir;
     auto config = write_config(dir.path(), "url = \"sqlite:" + (dir.path() / "caf.db").string() + "\"");

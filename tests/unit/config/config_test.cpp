@@ -26,6 +26,16 @@ ConfigError error_of(const std::string& text) {
     }
     return ConfigError("test.toml", "", "loaded without error");
 }
+
+// The error the minimal file gives with `environment`.
+ConfigError error_of_environment(const caf::config::Environment& environment) {
+    try {
+        load_text(minimal, "test.toml", environment);
+    } catch (const ConfigError& e) {
+        return e;
+    }
+    return ConfigError("test.toml", "", "loaded without error");
+}
 }  // namespace
 
 TEST(Config, MinimalFileGivesDefaults) {
@@ -304,4 +314,51 @@ backchannel_logout_uri = "https://app.example/bcl"
     EXPECT_EQ(e.key, "clients[0].backchannel_logout_uri");
     EXPECT_EQ(error_of(std::string(minimal) + "[backchannel_logout]\nmax_attempts = 0\n").key,
               "backchannel_logout.max_attempts");
+}
+
+TEST(ConfigEnvironment, AVariableOverridesAScalarKeyOfAnyTableWithItsTomlType) {
+    auto config = load_text(std::string(minimal) + "[oidc]\naccess_token_lifetime = 300\n", "test.toml",
+                            {{"CAFCONNECT__OIDC__ACCESS_TOKEN_LIFETIME", "900"},
+                             {"CAFCONNECT__SERVER__LISTEN", "0.0.0.0:9090"},
+                             {"CAFCONNECT__SERVER__LIMITS__HEADER_BYTES", "8192"},
+                             {"CAFCONNECT__SERVER__HSTS", "true"},
+                             {"CAFCONNECT__STORE__URL", "mysql://caf:secret@db:3306/caf"},
+                             {"CAFCONNECT__PASSWORD_RENEWAL__ENFORCED_FROM", "2024-02-15"},
+                             {"CAFCONNECT__PASSWORD_RENEWAL__CHANGED_BEFORE", "2024-01-01"},
+                             {"CAFCONNECT__SERVER__TRUSTED_PROXIES", "[\"10.0.0.0/8\"]"},
+                             {"OTHER__SERVER__LISTEN", "ignored"}});
+    EXPECT_EQ(config.oidc.access_token_lifetime, 900u);
+    EXPECT_EQ(config.server.listen.host, "0.0.0.0");
+    EXPECT_EQ(config.server.listen.port, 9090);
+    EXPECT_EQ(config.server.limits.header_bytes, 8192u);
+    EXPECT_TRUE(config.server.hsts);
+    EXPECT_EQ(config.store.url, "mysql://caf:secret@db:3306/caf");
+    EXPECT_EQ(config.password_renewal.enforced_from, "2024-02-15") << "a day stays text";
+    EXPECT_EQ(config.server.trusted_proxies.size(), 1u);
+}
+
+TEST(ConfigEnvironment, ErrorsNameTheVariable) {
+    auto e = error_of_environment({{"CAFCONNECT__SERVER__LISTEN", "nowhere"}});
+    EXPECT_EQ(e.key, "server.listen");
+    EXPECT_NE(e.reason.find("CAFCONNECT__SERVER__LISTEN"), std::string::npos) << e.reason;
+
+    e = error_of_environment({{"CAFCONNECT__SERVER__LISTNE", "127.0.0.1:1"}});
+    EXPECT_EQ(e.key, "server.listne");
+    EXPECT_EQ(e.reason, "unknown key (set by CAFCONNECT__SERVER__LISTNE)");
+
+    e = error_of_environment({{"CAFCONNECT__LISTEN", "127.0.0.1:1"}});
+    EXPECT_EQ(e.key, "CAFCONNECT__LISTEN");
+
+    e = error_of_environment({{"CAFCONNECT__SERVER__LIMITS", "3"}});
+    EXPECT_EQ(e.key, "server.limits");
+    EXPECT_EQ(e.reason, "expected a table (set by CAFCONNECT__SERVER__LIMITS)");
+    e = error_of_environment({{"CAFCONNECT__SERVER__LIMITS__HEADER_BYTES", "1"},
+                              {"CAFCONNECT__SERVER__LIMITS", "3"}});
+    EXPECT_EQ(e.key, "CAFCONNECT__SERVER__LIMITS") << "a table is no scalar";
+
+    e = error_of_environment({{"CAFCONNECT__CLIENTS__SECRET", "x"}});
+    EXPECT_EQ(e.key, "CAFCONNECT__CLIENTS__SECRET") << "[[clients]] cannot be overridden";
+
+    e = error_of_environment({{"CAFCONNECT__SERVER__", "x"}});
+    EXPECT_EQ(e.key, "CAFCONNECT__SERVER__");
 }
