@@ -57,6 +57,7 @@
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
 #include "storage/notifications.hpp"
+#include "storage/sqlite/sqlite_backup.hpp"
 #include "storage/store_health.hpp"
 
 namespace caf::app {
@@ -356,6 +357,15 @@ int run_release_migration_lock(const config::Config& config) {
     auto db = storage::open_database(config.store.url, 1);
     auto owner = storage::release_migration_lock(*db);
     std::cout << nlohmann::json{{"released", owner.has_value()}, {"owner", owner ? *owner : ""}}.dump() << "\n";
+    return 0;
+}
+
+int run_backup(const config::Config& config, const std::string& out) {
+    if (!config.store.url.starts_with("sqlite:"))
+        throw std::runtime_error("backup copies a SQLite store; back up MariaDB with mariadb-backup or mariadb-dump "
+                                 "(README, \"Backups\")");
+    const auto report = storage::backup_sqlite(config.store.url, out);
+    std::cout << nlohmann::json{{"backup", out}, {"pages", report.pages}, {"bytes", report.bytes}}.dump() << "\n";
     return 0;
 }
 

@@ -16,6 +16,9 @@ int run_server(const config::Config& config);
 int run_migrate(const config::Config& config);
 // `migrate --release-lock`: removes the MariaDB migration lock row of a migrator that died.
 int run_release_migration_lock(const config::Config& config);
+// `backup OUT`: an online, consistent copy of the SQLite store into the new file OUT (MariaDB:
+// its own tools, README "Backups"); prints {"backup", "pages", "bytes"}.
+int run_backup(const config::Config& config, const std::string& out);
 // `import`: account import from JSON lines (README "Importing accounts"); 1 when a line failed.
 int run_import(const config::Config& config, const std::string& accounts_file);
 // The signing key store of the configuration (created on first use).

@@ -87,6 +87,11 @@ int run_cli(int argc, char** argv) {
     migrate->add_flag("--release-lock", release_lock,
                       "Remove the MariaDB migration lock left by a migrator that died, then exit");
 
+    std::string backup_file;
+    auto* backup = app.add_subcommand("backup", "Copy the SQLite store, consistent while serving, into a new file");
+    backup->add_option("--config", config_file, "Configuration file (TOML)")->required();
+    backup->add_option("OUT", backup_file, "The copy: a new file (its folder must exist)")->required();
+
     std::string accounts_file;
     auto* import = app.add_subcommand("import", "Import accounts from a JSON-lines file (see README)");
     import->add_option("--config", config_file, "Configuration file (TOML)")->required();
@@ -137,6 +142,7 @@ int run_cli(int argc, char** argv) {
         if (serve->parsed()) return run_server(config);
         if (migrate->parsed()) return release_lock ? run_release_migration_lock(config) : run_migrate(config);
         if (import->parsed()) return run_import(config, accounts_file);
+        if (backup->parsed()) return run_backup(config, backup_file);
         if (attach_nir_cmd->parsed()) return accounts_attach_nir(config, provisional_id, nir);
         if (keys_list_cmd->parsed()) return keys_list(config);
         if (keys_rotate_cmd->parsed()) return keys_rotate(config, alg, activation_delay, retire_after);
