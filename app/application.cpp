@@ -80,6 +80,7 @@ server::Options server_options(const config::Config& config) {
     o.limits.max_requests_per_connection = s.limits.max_requests_per_connection;
     o.limits.max_connections = s.limits.max_connections;
     o.drain_timeout = s.drain_timeout;
+    if (s.management_listen) o.management = server::ManagementListener{s.management_listen->host, s.management_listen->port};
     // No form-action: browsers apply it to the redirects that follow a form, and the login form
     // ends with a redirect to the client's registered redirect URI.
     o.content_security_policy = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
@@ -321,11 +322,13 @@ int run_server(const config::Config& config) {
 
     server.start();
     std::string scheme = config.server.tls_cert ? "https" : "http";
-    std::cout << nlohmann::json{{"event", "listening"},
-                                {"url", scheme + "://" + config.server.listen.host + ":" + std::to_string(server.port())},
-                                {"issuer", config.server.issuer}}
-                     .dump()
-              << std::endl;
+    nlohmann::json listening{{"event", "listening"},
+                             {"url", scheme + "://" + config.server.listen.host + ":" + std::to_string(server.port())},
+                             {"issuer", config.server.issuer}};
+    if (config.server.management_listen)
+        listening["management_url"] =
+            "http://" + config.server.management_listen->host + ":" + std::to_string(server.management_port());
+    std::cout << listening.dump() << std::endl;
     events->info("Caf Connect listening on " + scheme + "://" + config.server.listen.host + ":" +
                  std::to_string(server.port()) + " (issuer " + config.server.issuer + ")");
     int code = server.run_until_signal();

@@ -491,6 +491,16 @@ Config read(const toml::table& root, const std::string& file) {
     read_server(server, config.server);
     server.reject_unknown();
 
+    auto management = top.sub("management");
+    if (auto listen = management.get<std::string>("listen")) {
+        auto parsed = parse_listen(*listen);
+        if (!parsed) management.fail("listen", "expected \"HOST:PORT\"");
+        if (parsed->host == config.server.listen.host && parsed->port == config.server.listen.port && parsed->port != 0)
+            management.fail("listen", "must differ from [server] listen");
+        config.server.management_listen = *parsed;
+    }
+    management.reject_unknown();
+
     auto workers = top.sub("workers");
     if (auto v = workers.get_int("threads", 1, 1024)) config.workers.threads = unsigned(*v);
     if (auto v = workers.get_int("queue", 1, 1'000'000)) config.workers.queue = unsigned(*v);

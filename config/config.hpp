@@ -37,6 +37,9 @@ struct ServerLimits {
 
 struct ServerConfig {
     ListenAddress listen;
+    // [management] listen: /metrics, /healthz, /readyz on a port of their own (plain HTTP, for
+    // Prometheus and probes inside the datacenter); /metrics then leaves the public port.
+    std::optional<ListenAddress> management_listen;
     std::string issuer;  // exact issuer URL, no trailing slash
     std::optional<std::filesystem::path> tls_cert;
     std::optional<std::filesystem::path> tls_key;

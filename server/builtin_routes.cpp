@@ -7,7 +7,7 @@
 namespace caf::server {
 
 http::Router make_builtin_routes(const Metrics& metrics, const WorkerPool& pool, ReadinessProbe ready,
-                                 std::shared_ptr<const StaticFiles> static_files) {
+                                 std::shared_ptr<const StaticFiles> static_files, bool with_metrics) {
     http::Router router;
     router.add("GET", "/healthz", http::Execution::inline_cpu,
                [](const http::Request&) { return http::Response::text(200, "ok\n"); });
@@ -23,12 +23,14 @@ http::Router make_builtin_routes(const Metrics& metrics, const WorkerPool& pool,
         response.headers.set("Retry-After", "1");
         return response;
     });
-    router.add("GET", "/metrics", http::Execution::inline_cpu, [&metrics, &pool](const http::Request&) {
-        http::Response response;
-        response.body = metrics.render(pool.stats());
-        response.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-        return response;
-    });
+    if (with_metrics) {
+        router.add("GET", "/metrics", http::Execution::inline_cpu, [&metrics, &pool](const http::Request&) {
+            http::Response response;
+            response.body = metrics.render(pool.stats());
+            response.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            return response;
+        });
+    }
     if (static_files) {
         router.add("GET", "/static/*", http::Execution::inline_cpu,
                    [files = std::move(static_files)](const http::Request& request) {

@@ -16,8 +16,9 @@ namespace caf::server {
 
 using ReadinessProbe = std::function<bool()>;  // see server.hpp
 
-// `static_files` may be null (no static root configured). The references must outlive the router.
+// `static_files` may be null (no static root configured); `with_metrics` false leaves /metrics
+// out (it is on the management listener). The references must outlive the router.
 http::Router make_builtin_routes(const Metrics& metrics, const WorkerPool& pool, ReadinessProbe ready,
-                                 std::shared_ptr<const StaticFiles> static_files);
+                                 std::shared_ptr<const StaticFiles> static_files, bool with_metrics = true);
 
 }  // namespace caf::server

@@ -35,6 +35,13 @@ struct WorkerPoolOptions {
     std::chrono::seconds retry_after{1};
 };
 
+// A second, plain-HTTP listener for operators (Prometheus, probes): /metrics, /healthz and
+// /readyz only; /metrics then leaves the public listener.
+struct ManagementListener {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 9090;  // 0: any free port, read Server::management_port()
+};
+
 struct Options {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8443;  // 0: any free port, read Server::port() after start()
@@ -52,6 +59,7 @@ struct Options {
         "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
     std::string static_root;  // served under /static/ when not empty (web/static)
     std::chrono::seconds static_max_age{3600};
+    std::optional<ManagementListener> management;
     // stop() waits this long for in-flight requests before closing what is left.
     std::chrono::milliseconds drain_timeout{10'000};
 };

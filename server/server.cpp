@@ -74,10 +74,15 @@ struct Server::Impl {
           security(security_policy(options)),
           access_log(std::move(logging.access)),
           pool(pool_threads(options.pool), options.pool.queue_capacity),
-          builtins(make_builtin_routes(metrics, pool, std::move(ready), static_files(options))),
-          dispatcher(builtins, routes, pool, options.pool.retry_after, events, std::move(on_failure)),
+          builtins(make_builtin_routes(metrics, pool, ready, static_files(options), !options.management)),
+          dispatcher(builtins, routes, pool, options.pool.retry_after, events, on_failure),
           session_context{options.limits, dispatcher, proxies,     security,
-                          metrics,        access_log, connections, stopping} {}
+                          metrics,        access_log, connections, stopping},
+          management_builtins(make_builtin_routes(metrics, pool, std::move(ready), nullptr)),
+          management_dispatcher(management_builtins, no_routes, pool, options.pool.retry_after, events,
+                                std::move(on_failure)),
+          management_context{options.limits, management_dispatcher, proxies,     security,
+                             metrics,        access_log,            connections, stopping} {}
 
     void shutdown();
 
@@ -95,7 +100,13 @@ struct Server::Impl {
     http::Router builtins;
     Dispatcher dispatcher;
     SessionContext session_context;
+    // The management listener's: the built-in routes only, with /metrics.
+    http::Router no_routes;
+    http::Router management_builtins;
+    Dispatcher management_dispatcher;
+    SessionContext management_context;
     std::optional<Listener> listener;
+    std::optional<Listener> management_listener;
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
     std::optional<asio::signal_set> signals;
     std::vector<std::thread> threads;
@@ -117,6 +128,7 @@ void Server::Impl::shutdown() {
         stopping = true;
         // 1. Refuse new connections.
         listener->close();
+        if (management_listener) management_listener->close();
         // 2. Idle keep-alive connections go now; busy ones close after their response.
         connections.close_idle();
         // 3. Bounded drain: a handler stuck on a dead database must not keep the process alive.
@@ -154,8 +166,14 @@ void Server::start() {
     impl.listener.emplace(impl.io, impl.options.host, impl.options.port, [&impl](asio::ip::tcp::socket socket) {
         start_session(std::move(socket), impl.session_context, impl.tls.get());
     });
+    if (impl.options.management)
+        impl.management_listener.emplace(impl.io, impl.options.management->host, impl.options.management->port,
+                                         [&impl](asio::ip::tcp::socket socket) {
+                                             start_session(std::move(socket), impl.management_context, nullptr);
+                                         });
     impl.work.emplace(asio::make_work_guard(impl.io));
     impl.listener->start();
+    if (impl.management_listener) impl.management_listener->start();
     const unsigned count = impl.options.threads != 0 ? impl.options.threads : cores();
     for (unsigned i = 0; i < count; ++i) {
         impl.threads.emplace_back([&impl] {
@@ -174,6 +192,10 @@ void Server::start() {
 }
 
 std::uint16_t Server::port() const { return impl_->listener ? impl_->listener->port() : 0; }
+
+std::uint16_t Server::management_port() const {
+    return impl_->management_listener ? impl_->management_listener->port() : 0;
+}
 
 void Server::run() {
     {

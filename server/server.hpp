@@ -1,5 +1,5 @@
 // The HTTP server: binds, serves the application's routes plus /healthz, /readyz, /metrics and
-// /static/*, and stops gracefully. The only public header of server/ besides options.hpp; Beast
+// /static/* (with a management listener, /metrics is served there instead), and stops gracefully. The only public header of server/ besides options.hpp; Beast
 // and Asio stay behind it.
 #pragma once
 
@@ -50,6 +50,8 @@ public:
     void start();
     // The bound port (the real one when Options::port was 0); valid after start().
     std::uint16_t port() const;
+    // The management listener's bound port; 0 without one.
+    std::uint16_t management_port() const;
 
     // Blocks until request_stop() (or a signal, below), then shuts down gracefully and returns.
     void run();

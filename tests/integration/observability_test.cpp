@@ -81,5 +81,43 @@ TEST(AccessLog, OneJsonLinePerRequestWithoutTheQueryString) {
     EXPECT_EQ(log.substr(log.size() - 2), "}\n");
 }
 
+// One request to `port` on a fresh connection.
+std::optional<HttpResponse> fetch_at(std::uint16_t port, std::string_view request) {
+    RawClient client(port);
+    client.send(request);
+    return client.read_response();
+}
+
+TEST(Management, AManagementListenerServesMetricsAndProbesAndTakesMetricsOffThePublicPort) {
+    auto options = test_options();
+    options.management = server::ManagementListener{"127.0.0.1", 0};
+    TestServer server(options);
+    const auto management = server.server().management_port();
+    ASSERT_NE(management, 0);
+    ASSERT_NE(management, server.port());
+    ASSERT_TRUE(server.fetch(get("/hello")));
+
+    auto metrics = fetch_at(management, get("/metrics"));
+    ASSERT_TRUE(metrics);
+    EXPECT_EQ(metrics->status, 200);
+    EXPECT_NE(metrics->body.find("caf_http_requests_total{route=\"/hello\",method=\"GET\",status=\"200\"} 1\n"),
+              std::string::npos)
+        << "the public port's requests are counted: " << metrics->body;
+    EXPECT_EQ(fetch_at(management, get("/healthz"))->status, 200);
+    EXPECT_EQ(fetch_at(management, get("/readyz"))->status, 200);
+    server.ready = false;
+    EXPECT_EQ(fetch_at(management, get("/readyz"))->status, 503);
+    EXPECT_EQ(fetch_at(management, get("/hello"))->status, 404) << "no application route there";
+
+    EXPECT_EQ(server.fetch(get("/metrics"))->status, 404) << "metrics left the public port";
+    EXPECT_EQ(server.fetch(get("/healthz"))->status, 200) << "the load balancer's probe stays";
+}
+
+TEST(Management, WithoutOneMetricsStayOnThePublicPort) {
+    TestServer server;
+    EXPECT_EQ(server.server().management_port(), 0);
+    EXPECT_EQ(server.fetch(get("/metrics"))->status, 200);
+}
+
 }  // namespace
 }  // namespace caf::testing

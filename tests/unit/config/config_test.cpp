@@ -362,3 +362,22 @@ TEST(ConfigEnvironment, ErrorsNameTheVariable) {
     e = error_of_environment({{"CAFCONNECT__SERVER__", "x"}});
     EXPECT_EQ(e.key, "CAFCONNECT__SERVER__");
 }
+
+TEST(Config, AManagementListenerHasItsOwnAddress) {
+    EXPECT_FALSE(load_text(minimal, "test.toml").server.management_listen.has_value());
+    auto config = load_text(std::string(minimal) + "[management]\nlisten = \"0.0.0.0:9090\"\n", "test.toml");
+    ASSERT_TRUE(config.server.management_listen.has_value());
+    EXPECT_EQ(config.server.management_listen->host, "0.0.0.0");
+    EXPECT_EQ(config.server.management_listen->port, 9090);
+    EXPECT_EQ(error_of(std::string(minimal) + "[management]\nlisten = \"9090\"\n").key, "management.listen");
+    auto same = error_of(R"([server]
+listen = "127.0.0.1:8080"
+issuer = "https://connect.caf.test"
+[store]
+url = "sqlite:x"
+[management]
+listen = "127.0.0.1:8080"
+)");
+    EXPECT_EQ(same.key, "management.listen");
+    EXPECT_EQ(same.reason, "must differ from [server] listen");
+}
