@@ -316,8 +316,11 @@ int run_server(const config::Config& config) {
     // `cafconnect keys rotate` runs in another process: every node picks the new key up.
     housekeeping.add("reload signing keys", std::chrono::seconds(30), [&keys] { keys->reload(); });
     // Expired interactions, codes, sessions, tokens and drafts are deleted in short transactions.
-    housekeeping.add("purge expired rows", std::chrono::minutes(10),
-                     [&db, &clock] { storage::purge_expired(*db, to_unix_seconds(clock.now())); });
+    storage::CleanupRetention retention;
+    retention.audit_log = std::int64_t{config.audit.retention_days} * 86400;
+    housekeeping.add("purge expired rows", std::chrono::minutes(10), [&db, &clock, retention] {
+        storage::purge_expired(*db, to_unix_seconds(clock.now()), retention);
+    });
     housekeeping.start();
 
     server.start();

@@ -554,6 +554,10 @@ Config read(const toml::table& root, const std::string& file) {
     if (auto v = backchannel.get_int("backoff_seconds", 1, 3600)) config.backchannel_logout.backoff_seconds = unsigned(*v);
     backchannel.reject_unknown();
 
+    auto audit = top.sub("audit");
+    if (auto v = audit.get_int("retention_days", 0, 36500)) config.audit.retention_days = unsigned(*v);
+    audit.reject_unknown();
+
     auto log = top.sub("log");
     if (auto v = log.get<std::string>("level")) {
         static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "off"};

@@ -101,6 +101,11 @@ struct BackchannelLogoutConfig {
     unsigned backoff_seconds = 10;    // first retry delay, doubled each time (≤ 1 h)
 };
 
+// How long the audit log keeps its entries; 0: for ever.
+struct AuditConfig {
+    unsigned retention_days = 0;
+};
+
 struct LogConfig {
     std::string level = "info";
     std::string access_log = "stdout";  // "stdout", "off" or a file path
@@ -288,6 +293,7 @@ struct Config {
     DevelopmentConfig development;
     NotificationsConfig notifications;
     BackchannelLogoutConfig backchannel_logout;
+    AuditConfig audit;
     LogConfig log;
     LockoutSettings lockout;
     CaptchaSettings captcha;

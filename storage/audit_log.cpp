@@ -62,4 +62,12 @@ std::vector<AuditEntry> AuditLog::list(Connection& c, const AuditQuery& q) {
     return out;
 }
 
+std::int64_t AuditLog::delete_older(Connection& c, std::int64_t before, int limit) {
+    // The batch's last id, then one range delete: portable (MariaDB has no LIMIT in an IN
+    // subquery, SQLite no LIMIT on DELETE) and an index range on both.
+    auto rows = c.query("SELECT id FROM audit_log WHERE at < ? ORDER BY id LIMIT ?", {before, std::int64_t{limit}});
+    if (rows.empty()) return 0;
+    return c.exec("DELETE FROM audit_log WHERE id <= ? AND at < ?", {rows.back().integer("id"), before});
+}
+
 }  // namespace caf::storage

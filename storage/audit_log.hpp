@@ -53,6 +53,8 @@ public:
 
     std::int64_t append(Connection& c, const NewAuditEntry& entry);
     std::vector<AuditEntry> list(Connection& c, const AuditQuery& query);
+    // Retention: at most `limit` of the oldest entries written before `before`, deleted.
+    std::int64_t delete_older(Connection& c, std::int64_t before, int limit);
 
     std::int64_t append(const NewAuditEntry& entry) {
         return db_.transaction([&](Connection& c) { return append(c, entry); });

@@ -1,12 +1,14 @@
 // purge_expired over the repositories.
 #include "storage/cleanup.hpp"
 
+#include "storage/audit_log.hpp"
 #include "storage/authorization_codes.hpp"
 #include "storage/client_assertions.hpp"
 #include "storage/dpop_bound_families.hpp"
 #include "storage/dpop_proof_jtis.hpp"
 #include "storage/drafts.hpp"
 #include "storage/interactions.hpp"
+#include "storage/notifications.hpp"
 #include "storage/pushed_requests.hpp"
 #include "storage/rate_limits.hpp"
 #include "storage/sessions.hpp"
@@ -48,6 +50,17 @@ CleanupReport purge_expired(Database& db, std::int64_t now, const CleanupRetenti
     });
     PushedRequests pushed_requests(db);
     report.pushed_requests = purge([&](Connection& c) { return pushed_requests.delete_expired(c, now); });
+    Notifications notifications(db);
+    report.notifications =
+        purge([&](Connection& c) { return notifications.delete_sent(c, now - retention.notifications); });
+    if (retention.audit_log > 0) {
+        AuditLog audit(db);
+        // In batches: a first purge after years of entries must not hold one long transaction.
+        for (std::int64_t deleted = 1; deleted > 0;) {
+            deleted = purge([&](Connection& c) { return audit.delete_older(c, now - retention.audit_log, 5000); });
+            report.audit_log += deleted;
+        }
+    }
     return report;
 }
 

@@ -381,3 +381,9 @@ listen = "127.0.0.1:8080"
     EXPECT_EQ(same.key, "management.listen");
     EXPECT_EQ(same.reason, "must differ from [server] listen");
 }
+
+TEST(Config, AuditEntriesAreKeptForEverUnlessARetentionIsGiven) {
+    EXPECT_EQ(load_text(minimal, "test.toml").audit.retention_days, 0u);
+    EXPECT_EQ(load_text(std::string(minimal) + "[audit]\nretention_days = 400\n", "test.toml").audit.retention_days, 400u);
+    EXPECT_EQ(error_of(std::string(minimal) + "[audit]\nretention_days = -1\n").key, "audit.retention_days");
+}

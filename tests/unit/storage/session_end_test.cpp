@@ -308,5 +308,35 @@ TYPED_TEST(CleanupTest, PurgeDeletesWhatHasExpiredInEveryTableAndKeepsTheRest) {
     EXPECT_EQ(purge_expired(this->db(), t0 + 1000, retention).total(), 0);
 }
 
+TYPED_TEST(CleanupTest, DeliveredNotificationsGoAfterAWeekAndAuditEntriesAfterTheirRetention) {
+    auto& store = this->store();
+    auto& queue = store.notifications();
+    const auto old_id = queue.enqueue({"email", "r", "t", "p"}, t0);
+    const auto recent_id = queue.enqueue({"email", "r", "t", "p"}, t0);
+    const auto pending_id = queue.enqueue({"sms", "r", "t", "p"}, t0);
+    auto claimed = queue.claim_due(t0, 2, 60);
+    ASSERT_EQ(claimed.size(), 2u);
+    ASSERT_TRUE(queue.mark_sent(old_id, 1, t0 + 1));
+    ASSERT_TRUE(queue.mark_sent(recent_id, 1, t0 + 6 * 86400));
+    for (int i = 0; i < 12; ++i)
+        store.audit_log().append({t0 + i * 86400, "system", "test", "test.event", std::nullopt, nlohmann::json::object()});
+
+    CleanupRetention retention;
+    retention.audit_log = 10 * 86400;  // entries of days 0 to 2 are older than 10 days at day 12.5
+    const auto now = t0 + 12 * 86400 + 43200;
+    auto report = purge_expired(this->db(), now, retention);
+
+    EXPECT_EQ(report.notifications, 1) << "sent a week ago or more";
+    this->db().read([&](Connection& c) {
+        EXPECT_FALSE(queue.find(c, old_id).has_value());
+        EXPECT_TRUE(queue.find(c, recent_id).has_value());
+        EXPECT_TRUE(queue.find(c, pending_id).has_value()) << "never a message still to send";
+    });
+    EXPECT_EQ(report.audit_log, 3);
+    EXPECT_EQ(store.audit_log().list({}).size(), 9u);
+    CleanupRetention forever;
+    EXPECT_EQ(purge_expired(this->db(), now + 400 * 86400, forever).audit_log, 0) << "0 keeps them";
+}
+
 }  // namespace
 }  // namespace caf::storage::testing
