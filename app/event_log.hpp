@@ -11,7 +11,8 @@ class logger;
 
 namespace caf::app {
 
-// A logger whose every line is {"time":…,"level":…,"message":…} with the message JSON-escaped.
+// A logger whose every line is {"time":…,"level":…,"message":…} with the message JSON-escaped,
+// or {"time":…,"level":…,"event":…,"details":{…}} for a message "<event> <JSON object>".
 std::shared_ptr<spdlog::logger> make_event_logger(const std::string& level);
 
 }  // namespace caf::app

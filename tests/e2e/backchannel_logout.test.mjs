@@ -172,6 +172,11 @@ describe('back-channel logout to relying parties', () => {
     await new Promise((r) => setTimeout(r, 600));
     assert.equal(receiverA.received.length, beforeA + 1);
     assert.equal(receiverB.received.length, beforeB + 1);
+    // The event log has each delivery as fields a log collector can query, and no token.
+    const events = caf.stderr().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    const sent = events.filter((e) => e.event === 'backchannel_logout.sent').map((e) => e.details.client_id);
+    assert.ok(sent.includes('rp-a') && sent.includes('rp-b'), JSON.stringify(events.slice(-5)));
+    assert.ok(!caf.stderr().includes(toA.token), 'no logout token in the log');
   });
 
   it('the admin API revoking an account logs out each of its sessions at each client', async () => {
