@@ -63,6 +63,45 @@
 namespace caf::app {
 namespace {
 
+// An environment variable, upper case first then lower case (curl's order); empty counts as unset.
+std::optional<std::string> environment_value(const char* upper, const char* lower) {
+    for (const char* name : {upper, lower})
+        if (const char* value = std::getenv(name); value && *value) return std::string(value);
+    return std::nullopt;
+}
+
+net::HttplibFetcherSettings outgoing_settings(const config::OutgoingConfig& outgoing) {
+    net::HttplibFetcherSettings s;
+    if (outgoing.ca_file) s.ca_file = outgoing.ca_file->string();
+    s.user_agent = outgoing.user_agent;
+    s.max_response_bytes = std::size_t{outgoing.max_response_kib} * 1024;
+    s.no_proxy = outgoing.no_proxy;
+    const auto proxy_of = [](const std::string& url, const char* origin) {
+        auto proxy = net::parse_proxy_url(url);
+        if (!proxy) throw std::runtime_error(std::string(origin) + ": not an http://HOST:PORT proxy URL");
+        return proxy;
+    };
+    if (outgoing.proxy) {
+        s.http_proxy = s.https_proxy = proxy_of(*outgoing.proxy, "[outgoing] proxy");
+    } else {
+        if (auto url = environment_value("HTTP_PROXY", "http_proxy")) s.http_proxy = proxy_of(*url, "HTTP_PROXY");
+        if (auto url = environment_value("HTTPS_PROXY", "https_proxy")) s.https_proxy = proxy_of(*url, "HTTPS_PROXY");
+        if (auto list = environment_value("NO_PROXY", "no_proxy"); list && outgoing.no_proxy.empty()) {
+            std::size_t start = 0;
+            while (start <= list->size()) {
+                auto end = list->find(',', start);
+                if (end == std::string::npos) end = list->size();
+                auto entry = list->substr(start, end - start);
+                entry.erase(0, entry.find_first_not_of(' '));
+                entry.erase(entry.find_last_not_of(' ') + 1);
+                if (!entry.empty()) s.no_proxy.push_back(entry);
+                start = end + 1;
+            }
+        }
+    }
+    return s;
+}
+
 server::Options server_options(const config::Config& config) {
     const auto& s = config.server;
     server::Options o;
@@ -202,8 +241,9 @@ int run_server(const config::Config& config) {
     account::LockoutPolicy lockout(account::lockout_config(config));
     account::CaptchaService builtin_captcha(*db, crypto::hmac_sha256(data_keys.lookup, "caf-connect captcha"), random,
                                             account::captcha_config(config));
-    // Every outgoing HTTP call (providers, captcha, SMS gateway) goes through this one client.
-    net::HttplibFetcher outgoing_http;
+    // Every outgoing HTTP call (providers, captcha, SMS gateway, logout tokens) goes through this
+    // one client.
+    net::HttplibFetcher outgoing_http(outgoing_settings(config.outgoing));
     std::optional<account::ExternalCaptcha> external_captcha;
     if (config.captcha.provider == "external")
         external_captcha.emplace(

@@ -554,6 +554,20 @@ Config read(const toml::table& root, const std::string& file) {
     if (auto v = backchannel.get_int("backoff_seconds", 1, 3600)) config.backchannel_logout.backoff_seconds = unsigned(*v);
     backchannel.reject_unknown();
 
+    auto outgoing = top.sub("outgoing");
+    if (auto v = outgoing.get_secret("proxy")) {
+        if (!v->starts_with("http://")) outgoing.fail("proxy", "must be http://[USER:PASSWORD@]HOST[:PORT]");
+        config.outgoing.proxy = *v;
+    }
+    if (auto v = outgoing.get_strings("no_proxy")) config.outgoing.no_proxy = *v;
+    if (auto v = outgoing.get<std::string>("ca_file")) config.outgoing.ca_file = *v;
+    if (auto v = outgoing.get<std::string>("user_agent")) {
+        if (v->empty() || v->find_first_of("\r\n") != std::string::npos) outgoing.fail("user_agent", "must be one line");
+        config.outgoing.user_agent = *v;
+    }
+    if (auto v = outgoing.get_int("max_response_kib", 16, 64 * 1024)) config.outgoing.max_response_kib = unsigned(*v);
+    outgoing.reject_unknown();
+
     auto audit = top.sub("audit");
     if (auto v = audit.get_int("retention_days", 0, 36500)) config.audit.retention_days = unsigned(*v);
     audit.reject_unknown();

@@ -101,6 +101,17 @@ struct BackchannelLogoutConfig {
     unsigned backoff_seconds = 10;    // first retry delay, doubled each time (≤ 1 h)
 };
 
+// Outgoing HTTP (providers, SMS gateway, external captcha, back-channel logouts): one client.
+struct OutgoingConfig {
+    // "http://[USER:PASSWORD@]HOST[:PORT]" of the forward proxy for every call (a secret: it may
+    // hold a password). Unset: HTTPS_PROXY / HTTP_PROXY / NO_PROXY of the environment, if any.
+    std::optional<std::string> proxy;
+    std::vector<std::string> no_proxy;           // hosts called directly (NO_PROXY's rules)
+    std::optional<std::filesystem::path> ca_file;  // trust anchors instead of the system's
+    std::string user_agent = "cafconnect/0.1";
+    unsigned max_response_kib = 1024;            // a longer answer fails the call
+};
+
 // How long the audit log keeps its entries; 0: for ever.
 struct AuditConfig {
     unsigned retention_days = 0;
@@ -294,6 +305,7 @@ struct Config {
     NotificationsConfig notifications;
     BackchannelLogoutConfig backchannel_logout;
     AuditConfig audit;
+    OutgoingConfig outgoing;
     LogConfig log;
     LockoutSettings lockout;
     CaptchaSettings captcha;

@@ -6,7 +6,6 @@
 //   CAFCONNECT_BINARY=build/cafconnect node --test tests/e2e/backchannel_logout.test.mjs
 
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
@@ -17,54 +16,12 @@ import { Agent, loginWithForm } from './support/agent.mjs';
 import { hasChromium, launchBrowser } from './support/browser.mjs';
 import { portalClient, startCafConnect } from './support/cafconnect.mjs';
 import { logInThroughPortal, startCafConnectWithPortal } from './support/portal.mjs';
-import { freePort } from './support/processes.mjs';
+import { startReceiver } from './support/http_peers.mjs';
 
 const EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 // Demo account (examples/demo-accounts.md).
 const JEAN = { nir: '1 63 06 31 555 082', password: 'Demo2024Caf' };
 const SECRET = 'rp-backchannel-secret-0123456789';
-
-/**
- * A relying party's back-channel endpoint: records each POST; `answers` is the list of statuses
- * to give in turn (then 200).
- */
-async function startReceiver() {
-  const port = await freePort();
-  const received = [];
-  const answers = [];
-  const waiters = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => { body += c; });
-    req.on('end', () => {
-      const status = answers.length ? answers.shift() : 200;
-      received.push({ status, contentType: req.headers['content-type'], token: new URLSearchParams(body).get('logout_token') });
-      res.writeHead(status, { 'cache-control': 'no-store' });
-      res.end();
-      for (const w of waiters.splice(0)) w();
-    });
-  });
-  await new Promise((r) => server.listen(port, '127.0.0.1', r));
-  return {
-    uri: `http://localhost:${port}/backchannel-logout`,
-    received,
-    answers,
-    /** Resolves once `count` POSTs arrived; fails after `timeoutMs`. */
-    async until(count, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (received.length < count) {
-        const left = deadline - Date.now();
-        assert.ok(left > 0, `expected ${count} back-channel logout(s), got ${received.length}`);
-        await new Promise((r) => {
-          waiters.push(r);
-          setTimeout(r, Math.min(left, 250));
-        });
-      }
-      return received;
-    },
-    close: () => new Promise((r) => server.close(r)),
-  };
-}
 
 function rpClient(clientId, redirectUri, backchannelUri) {
   return portalClient({
