@@ -38,6 +38,7 @@
 #include "core/html_templates.hpp"
 #include "core/login_contract.hpp"
 #include "core/random.hpp"
+#include "core/text.hpp"
 #include "net/httplib_fetcher.hpp"
 #include "oidc/backchannel_routes.hpp"
 #include "oidc/browser_routes.hpp"
@@ -91,10 +92,8 @@ net::HttplibFetcherSettings outgoing_settings(const config::OutgoingConfig& outg
             while (start <= list->size()) {
                 auto end = list->find(',', start);
                 if (end == std::string::npos) end = list->size();
-                auto entry = list->substr(start, end - start);
-                entry.erase(0, entry.find_first_not_of(' '));
-                entry.erase(entry.find_last_not_of(' ') + 1);
-                if (!entry.empty()) s.no_proxy.push_back(entry);
+                auto entry = text::trim(std::string_view(*list).substr(start, end - start));
+                if (!entry.empty()) s.no_proxy.push_back(std::move(entry));
                 start = end + 1;
             }
         }

@@ -3,7 +3,6 @@
 #include "config/config.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/crypto.hpp"
+#include "core/text.hpp"
 
 namespace caf::config {
 namespace {
@@ -698,8 +698,7 @@ std::vector<Override> apply_environment(toml::table& root, const Environment& en
         std::string_view rest = std::string_view(variable).substr(environment_prefix.size());
         for (;;) {
             const auto end = rest.find("__");
-            std::string part(rest.substr(0, end));
-            std::transform(part.begin(), part.end(), part.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+            std::string part = text::lower_ascii(std::string(rest.substr(0, end)));
             const bool plain = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) {
                 return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
             });

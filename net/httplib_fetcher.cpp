@@ -1,11 +1,11 @@
 #include "net/httplib_fetcher.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include <httplib.h>
 
 #include "core/http.hpp"
+#include "core/text.hpp"
 
 namespace caf::net {
 namespace {
@@ -14,12 +14,6 @@ httplib::Headers to_headers(const http::HeaderList& list) {
     httplib::Headers headers;
     for (const auto& [name, value] : list) headers.emplace(name, value);
     return headers;
-}
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return out;
 }
 
 // The host of an origin "scheme://host[:port]" ("[v6]" without its brackets).
@@ -111,9 +105,9 @@ std::optional<OutgoingProxy> parse_proxy_url(std::string_view url) {
 }
 
 bool bypasses_proxy(std::string_view host, const std::vector<std::string>& no_proxy) {
-    const auto name = lower(host);
+    const auto name = text::lower_ascii(std::string(host));
     for (const auto& entry : no_proxy) {
-        auto rule = lower(entry);
+        auto rule = text::lower_ascii(text::trim(entry));
         if (rule == "*") return true;
         if (auto colon = rule.rfind(':'); colon != std::string::npos && rule.find(']') == std::string::npos &&
                                           rule.find(':') == colon)
