@@ -146,11 +146,7 @@ NotificationTransports make_notification_transports(const config::NotificationsC
 }
 
 storage::RetryPolicy retry_policy(const config::NotificationsConfig& config) {
-    storage::RetryPolicy policy;
-    policy.max_attempts = config.max_attempts;
-    policy.base_delay = config.backoff_seconds;
-    policy.max_delay = std::max<std::int64_t>(3600, config.backoff_seconds);
-    return policy;
+    return storage::doubling_retry(config.max_attempts, config.backoff_seconds);
 }
 
 }  // namespace caf::notify

@@ -1,5 +1,6 @@
 // The HTTP server: binds, serves the application's routes plus /healthz, /readyz, /metrics and
-// /static/* (with a management listener, /metrics is served there instead), and stops gracefully. The only public header of server/ besides options.hpp; Beast
+// /static/* (with a management listener, /metrics is served there instead), and stops
+// gracefully. The only public header of server/ besides options.hpp; Beast
 // and Asio stay behind it.
 #pragma once
 

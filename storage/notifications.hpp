@@ -35,6 +35,11 @@ struct RetryPolicy {
     std::int64_t base_delay = 30;  // seconds, doubled after each failure
     std::int64_t max_delay = 3600;
 };
+// What the configuration says ([notifications], [backchannel_logout]): this many attempts, the
+// first retry after `first_delay` seconds, doubled up to an hour (or first_delay if longer).
+inline RetryPolicy doubling_retry(std::int64_t max_attempts, std::int64_t first_delay) {
+    return RetryPolicy{max_attempts, first_delay, first_delay > 3600 ? first_delay : 3600};
+}
 
 class Notifications {
 public:

@@ -14,9 +14,7 @@ BackchannelLogoutSettings backchannel_logout_settings(const config::BackchannelL
     s.timeout = std::chrono::milliseconds(config.timeout_ms);
     const auto batch_time = std::chrono::duration_cast<std::chrono::seconds>(s.timeout * s.batch_size);
     s.lease = std::max<std::chrono::seconds>(std::chrono::seconds(30), 2 * batch_time);
-    s.retry.max_attempts = config.max_attempts;
-    s.retry.base_delay = config.backoff_seconds;
-    s.retry.max_delay = std::max<std::int64_t>(3600, config.backoff_seconds);
+    s.retry = storage::doubling_retry(config.max_attempts, config.backoff_seconds);
     return s;
 }
 
